@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from institutions import views as institution_views
+from institutions.forms import PortalAuthenticationForm
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", institution_views.home, name="home"),
+    path("", include("indicators.urls")),
+    path("", include("reports.urls")),
+]
+
+admin.site.site_header = "Cổng theo dõi Kế hoạch 3632/KH-UBND"
+admin.site.site_title = "Quản trị"
+admin.site.index_title = "Dữ liệu tham chiếu"

@@ -1,0 +1,409 @@
+"""The plan as data, and the yearly figures reported against it.
+
+A plan has indicators; an indicator has one target per group of categories
+(the plan's "70 % thư viện công cộng cấp huyện"); a target has one milestone
+per milestone year (2025, 2030). Another province's plan differs only in rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Category, Institution, ReportingUnit
+
+
+class Plan(models.Model):
+    number = models.CharField(_("số hiệu"), max_length=50, unique=True)
+    issued_on = models.DateField(_("ngày ban hành"))
+    title = models.TextField(_("tên kế hoạch"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
+    province_name = models.CharField(_("tỉnh"), max_length=100)
+    baseline_year = models.PositiveSmallIntegerField(_("năm gốc"))
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class IndicatorKind(models.TextChoices):
+    SHARE = "share", _("Tỷ lệ thiết chế đạt tiêu chí")
+    GROWTH = "growth", _("Tăng trưởng bình quân hằng năm")
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(_("mã"), max_length=40)
+    name = models.TextField(_("tên"))
+    name_en = models.TextField(_("tên tiếng Anh"), blank=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=IndicatorKind.choices)
+    # Share indicators: the yes/no fields that must all be "yes" to meet the criterion.
+    criterion_fields = models.JSONField(_("tiêu chí (các trường có/không)"), default=list)
+    # Growth indicators: the quantity whose average annual growth is measured.
+    quantity_field = models.CharField(_("đại lượng"), max_length=40, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["plan", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Target(models.Model):
+    """One target of the plan: an indicator for a group of categories."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="targets"
+    )
+    code = models.CharField(_("mã"), max_length=60)
+    categories = models.ManyToManyField(Category, verbose_name=_("loại thiết chế"))
+    clause = models.CharField(_("điều khoản của kế hoạch"), max_length=100)
+    label = models.CharField(_("nhãn"), max_length=300)
+    label_en = models.CharField(_("nhãn tiếng Anh"), max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        ordering = ["indicator__sort_order", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "code"], name="target_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Milestone(models.Model):
+    target = models.ForeignKey(
+        Target, verbose_name=_("mục tiêu"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    year = models.PositiveSmallIntegerField(_("năm mốc"))
+    # Percent of institutions (share) or percent a year (growth).
+    value = models.DecimalField(_("giá trị"), max_digits=6, decimal_places=2)
+    # Upper end of a band ("tăng 10% - 15% mỗi năm"); null for a single value.
+    value_max = models.DecimalField(
+        _("giá trị tối đa"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("mốc mục tiêu")
+        verbose_name_plural = _("mốc mục tiêu")
+        ordering = ["target", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year"], name="milestone_year_unique"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="milestone_value_non_negative"),
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True) | Q(value_max__gte=F("value")),
+                name="milestone_band_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.year}: {self.value}"
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Đang mở")
+    LOCKED = "locked", _("Đã khóa")
+
+
+class ReportingPeriod(models.Model):
+    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    deadline = models.DateField(_("hạn nộp"))
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN
+    )
+    locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người khóa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lock_reason = models.TextField(_("lý do khóa"), blank=True)
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @staticmethod
+    def default_deadline(year: int) -> dt.date:
+        return dt.date(year, 12, 5)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == PeriodState.LOCKED
+
+
+class PeriodEvent(models.Model):
+    """Locking and reopening of a period, kept for ever."""
+
+    class Action(models.TextChoices):
+        LOCK = "lock", _("Khóa")
+        REOPEN = "reopen", _("Mở lại")
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=10, choices=Action.choices)
+    reason = models.TextField(_("lý do"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lịch sử kỳ báo cáo")
+        verbose_name_plural = _("lịch sử kỳ báo cáo")
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.period.year} {self.action}"
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("Đang nhập")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+class Submission(models.Model):
+    reporting_unit = models.ForeignKey(
+        ReportingUnit,
+        verbose_name=_("đơn vị báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("kỳ báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=SubmissionState.choices,
+        default=SubmissionState.DRAFT,
+    )
+    # Optimistic concurrency: every write bumps it; a form posted with an older
+    # version is refused instead of silently overwriting someone else's work.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("báo cáo của đơn vị")
+        verbose_name_plural = _("báo cáo của đơn vị")
+        ordering = ["period", "reporting_unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporting_unit", "period"], name="submission_unit_period_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporting_unit.code} {self.period.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+
+class SubmissionEvent(models.Model):
+    """Every state change of a submission: who, when, from, to, why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=10, choices=SubmissionState.choices, blank=True)
+    to_state = models.CharField(max_length=10, choices=SubmissionState.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lịch sử trạng thái")
+        verbose_name_plural = _("lịch sử trạng thái")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '-'} → {self.to_state}"
+
+
+class Figures(models.Model):
+    """One institution's figures for one year (DESIGN section 4).
+
+    A field that does not apply to the institution's category stays null; a
+    yes/no that applies is never left null once submitted.
+    """
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("thiết chế"), on_delete=models.PROTECT, related_name="figures"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("báo cáo"), on_delete=models.PROTECT, related_name="figures"
+    )
+    lll_services = models.BooleanField(_("Có dịch vụ học tập suốt đời"), null=True, blank=True)
+    digital_transformation = models.BooleanField(
+        _("Có ứng dụng CNTT, chuyển đổi số"), null=True, blank=True
+    )
+    user_visits = models.PositiveIntegerField(_("Lượt người sử dụng"), null=True, blank=True)
+    education_programme = models.BooleanField(_("Có chương trình giáo dục"), null=True, blank=True)
+    digital_exhibitions = models.BooleanField(
+        _("Có trưng bày chuyên đề trên không gian số"), null=True, blank=True
+    )
+    study_visitors = models.PositiveIntegerField(
+        _("Lượt khách nghiên cứu, học tập"), null=True, blank=True
+    )
+    total_visitors = models.PositiveIntegerField(_("Tổng lượt khách"), null=True, blank=True)
+    creative_activities = models.BooleanField(
+        _("Tổ chức, hỗ trợ hoạt động sáng tạo, hưởng thụ văn hóa"), null=True, blank=True
+    )
+    clubs_or_classes = models.BooleanField(
+        _("Có lớp năng khiếu, câu lạc bộ, nhóm sở thích"), null=True, blank=True
+    )
+    regular_activities = models.BooleanField(_("Hoạt động thường xuyên"), null=True, blank=True)
+    clubs_count = models.PositiveIntegerField(_("Số câu lạc bộ, lớp, nhóm"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("Lượt người tham gia"), null=True, blank=True)
+    note = models.TextField(_("Ghi chú"), blank=True)
+    # The officer's explanation for a figure that moved more than threefold.
+    change_comment = models.TextField(_("Giải trình biến động"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        ordering = ["year", "institution__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="figures_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(study_visitors__isnull=True)
+                | Q(total_visitors__isnull=True)
+                | Q(study_visitors__lte=F("total_visitors")),
+                name="figures_study_within_total",
+                violation_error_message=_(
+                    "Lượt khách nghiên cứu, học tập không được lớn hơn tổng lượt khách."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "submission"])]
+
+    def __str__(self) -> str:
+        return f"{self.institution.code} {self.year}"
+
+
+class TaskGroup(models.TextChoices):
+    COMMUNICATION = "III.1", _("III.1 Tuyên truyền, nâng cao nhận thức")
+    INFRASTRUCTURE = "III.2", _("III.2 Cơ sở hạ tầng, CNTT và chuyển đổi số")
+    STAFF = "III.3", _("III.3 Phát triển nguồn nhân lực")
+    COOPERATION = "III.4", _("III.4 Tăng cường hợp tác")
+    SOCIALISATION = "III.5", _("III.5 Đẩy mạnh xã hội hóa")
+
+
+class KeyDay(models.TextChoices):
+    BOOK_DAY = "21/4", _("21/4 Ngày Sách và Văn hóa đọc Việt Nam")
+    WORLD_BOOK_DAY = "23/4", _("23/4 Ngày Sách và Bản quyền thế giới")
+    MUSEUM_DAY = "18/5", _("18/5 Ngày Quốc tế Bảo tàng")
+    DIGITAL_DAY = "10/10", _("10/10 Ngày Chuyển đổi số quốc gia và của tỉnh")
+    HERITAGE_DAY = "23/11", _("23/11 Ngày Di sản văn hóa Việt Nam")
+    LLL_WEEK = "lll_week", _("Tuần lễ hưởng ứng học tập suốt đời")
+
+
+class Activity(models.Model):
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("báo cáo"), on_delete=models.PROTECT, related_name="activities"
+    )
+    date = models.DateField(_("ngày"))
+    title = models.CharField(_("tên hoạt động"), max_length=300)
+    task_group = models.CharField(_("nhóm nhiệm vụ"), max_length=6, choices=TaskGroup.choices)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("thiết chế"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    key_day = models.CharField(_("ngày kỷ niệm"), max_length=10, choices=KeyDay.choices, blank=True)
+    participants = models.PositiveIntegerField(_("lượt người tham gia"), default=0)
+    funding_state_budget = models.DecimalField(
+        _("ngân sách nhà nước (đồng)"), max_digits=15, decimal_places=0, default=0
+    )
+    funding_programmes = models.DecimalField(
+        _("lồng ghép chương trình, đề án (đồng)"), max_digits=15, decimal_places=0, default=0
+    )
+    funding_contributions = models.DecimalField(
+        _("đóng góp, xã hội hóa (đồng)"), max_digits=15, decimal_places=0, default=0
+    )
+    is_deleted = models.BooleanField(_("đã xóa"), default=False)
+
+    class Meta:
+        verbose_name = _("hoạt động")
+        verbose_name_plural = _("hoạt động")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funding_state_budget__gte=0)
+                & Q(funding_programmes__gte=0)
+                & Q(funding_contributions__gte=0),
+                name="activity_funding_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, from which value to which (never deleted)."""
+
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    object_type = models.CharField(_("đối tượng"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("mã đối tượng"))
+    object_label = models.CharField(_("tên đối tượng"), max_length=300, blank=True)
+    field = models.CharField(_("trường"), max_length=60)
+    old_value = models.TextField(_("giá trị cũ"), blank=True)
+    new_value = models.TextField(_("giá trị mới"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id}.{self.field}"

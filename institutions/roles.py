@@ -1,0 +1,79 @@
+"""The portal's personas, as Django groups, and what each may reach.
+
+Every view that shows scoped data goes through `reporting_units_for_user` (or a
+helper built on it), so that an officer never learns another unit's data exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import ReportingUnit
+
+
+class Role(models.TextChoices):
+    # The value is the Django group's name: stable, never translated.
+    DISTRICT_OFFICER = "district_officer", _("Cán bộ văn hóa cấp huyện/xã")
+    SECTOR_REPORTER = "sector_reporter", _("Cán bộ báo cáo của sở, ngành")
+    PROVINCIAL_REVIEWER = "provincial_reviewer", _("Chuyên viên Sở VHTTDL")
+    ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def roles_of(user: User) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(Role.ADMINISTRATOR)
+        user._portal_roles = cached
+    return cached
+
+
+def is_reviewer(user: User) -> bool:
+    """Reviewers (and administrators) see and act on every reporting unit."""
+    return bool(roles_of(user) & {Role.PROVINCIAL_REVIEWER, Role.ADMINISTRATOR})
+
+
+def is_reporter(user: User) -> bool:
+    return bool(roles_of(user) & {Role.DISTRICT_OFFICER, Role.SECTOR_REPORTER})
+
+
+def primary_role(user: User) -> Role | None:
+    for role in (
+        Role.ADMINISTRATOR,
+        Role.PROVINCIAL_REVIEWER,
+        Role.SECTOR_REPORTER,
+        Role.DISTRICT_OFFICER,
+    ):
+        if role in roles_of(user):
+            return role
+    return None
+
+
+def reporting_units_for_user(user: User) -> QuerySet[ReportingUnit]:
+    """The reporting units whose data `user` may see: all for reviewers, their own
+    for officers and sector reporters, none for anyone else. One query when
+    evaluated."""
+    if is_reviewer(user):
+        return ReportingUnit.objects.select_related("admin_unit")
+    if is_reporter(user):
+        return ReportingUnit.objects.filter(members=user).select_related("admin_unit")
+    return ReportingUnit.objects.none()
+
+
+def get_reporting_unit_for_user(user: User, code: str) -> ReportingUnit:
+    """The reporting unit `code` if `user` may see it; 404 otherwise, so that an
+    officer cannot tell another unit's code from one that does not exist."""
+    unit = reporting_units_for_user(user).filter(code=code).first()
+    if unit is None:
+        raise Http404("No such reporting unit")
+    return unit

@@ -1,0 +1,133 @@
+"""Shared fixtures: the reference categories and a small two-district province
+with one persona each (healthchecks' alice/bob/charlie, in Gia Lai)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from institutions.models import AdministrativeUnit, Category, Level, ReportingUnit
+from institutions.roles import Role
+from institutions.services import REFERENCE_DIR, _rows, roles_ensure
+from tests.factories import AdministrativeUnitFactory, ReportingUnitFactory, UserFactory
+
+PASSWORD = "mat-khau-thu-nghiem-2025"
+
+
+@pytest.fixture(autouse=True)
+def categories(db: None) -> dict[str, Category]:
+    """The twelve categories of DESIGN section 2 and the persona groups, from the
+    same reference file `load_reference` reads."""
+    for row in _rows(REFERENCE_DIR / "categories.csv"):
+        Category.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "family": row["family"],
+                "admin_level": row["admin_level"],
+                "sort_order": int(row["sort_order"]),
+            },
+        )
+    roles_ensure()
+    return {c.code: c for c in Category.objects.all()}
+
+
+@dataclass
+class Province:
+    province: AdministrativeUnit
+    district_a: AdministrativeUnit
+    district_b: AdministrativeUnit
+    commune_a: AdministrativeUnit
+    commune_b: AdministrativeUnit
+    unit_a: ReportingUnit
+    unit_b: ReportingUnit
+    sector: ReportingUnit
+    department: ReportingUnit
+
+
+@pytest.fixture
+def province(db: None) -> Province:
+    gia_lai = AdministrativeUnitFactory(code="64", name="Tỉnh Gia Lai", level=Level.PROVINCE)
+    district_a = AdministrativeUnitFactory(
+        code="622", name="Thành phố Pleiku", level=Level.DISTRICT, parent=gia_lai
+    )
+    district_b = AdministrativeUnitFactory(
+        code="623", name="Thị xã An Khê", level=Level.DISTRICT, parent=gia_lai
+    )
+    commune_a = AdministrativeUnitFactory(code="23557", name="Phường Yên Đỗ", parent=district_a)
+    commune_b = AdministrativeUnitFactory(code="23620", name="Phường An Bình", parent=district_b)
+    return Province(
+        province=gia_lai,
+        district_a=district_a,
+        district_b=district_b,
+        commune_a=commune_a,
+        commune_b=commune_b,
+        unit_a=ReportingUnitFactory(
+            code="UBND-622", name="UBND Thành phố Pleiku", admin_unit=district_a
+        ),
+        unit_b=ReportingUnitFactory(
+            code="UBND-623", name="UBND Thị xã An Khê", admin_unit=district_b
+        ),
+        sector=ReportingUnitFactory(
+            code="SGDDT",
+            name="Sở Giáo dục và Đào tạo",
+            kind="sector_department",
+            admin_unit=gia_lai,
+        ),
+        department=ReportingUnitFactory(
+            code="SVHTTDL",
+            name="Sở Văn hóa, Thể thao và Du lịch",
+            kind="provincial_department",
+            admin_unit=gia_lai,
+        ),
+    )
+
+
+@pytest.fixture
+def officer_a(province: Province):
+    user = UserFactory(username="officer_a", roles=[Role.DISTRICT_OFFICER])
+    province.unit_a.members.add(user)
+    return user
+
+
+@pytest.fixture
+def officer_b(province: Province):
+    user = UserFactory(username="officer_b", roles=[Role.DISTRICT_OFFICER])
+    province.unit_b.members.add(user)
+    return user
+
+
+@pytest.fixture
+def sector_reporter(province: Province):
+    user = UserFactory(username="sector", roles=[Role.SECTOR_REPORTER])
+    province.sector.members.add(user)
+    return user
+
+
+@pytest.fixture
+def reviewer(province: Province):
+    return UserFactory(username="reviewer", roles=[Role.PROVINCIAL_REVIEWER])
+
+
+@pytest.fixture
+def administrator(db: None):
+    return UserFactory(username="admin", roles=[Role.ADMINISTRATOR], is_staff=True)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings) -> None:
+    # The hashed manifest exists only after collectstatic; tests serve files as they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
