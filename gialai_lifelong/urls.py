@@ -19,6 +19,7 @@ urlpatterns = [
     path("", institution_views.home, name="home"),
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
+    path("api/v1/", include("reports.api_urls")),
 ]
 
 admin.site.site_header = "Cổng theo dõi Kế hoạch 3632/KH-UBND"
