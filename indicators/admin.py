@@ -29,3 +29,6 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["code", "label", "clause"]
     filter_horizontal = ["categories"]
     inlines = [MilestoneInline]
+
+# Periods, submissions, figures and audit are registered beside them.
+from indicators import admin_figures  # noqa: E402,F401

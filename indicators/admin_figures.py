@@ -1,0 +1,3 @@
+"""Admin for periods, submissions, figures, activities and the audit trail."""
+
+from __future__ import annotations
