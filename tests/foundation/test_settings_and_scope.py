@@ -12,7 +12,7 @@ from institutions.roles import get_reporting_unit_for_user, reporting_units_for_
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _check_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
