@@ -1,3 +1,87 @@
-"""The yearly report's human-written parts (figures always come from the engine)."""
+"""The yearly report's human-written parts (figures always come from the engine).
+
+A report draft holds only what a person writes or decides: the number and symbol,
+the date, who signs, who receives it and the narrative. Every figure in the PDF
+and the workbook is computed when they are built, from the attainment engine and
+the recorded activities, so that nothing is typed twice.
+"""
 
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import ReportingPeriod
+
+
+class ReportDraft(models.Model):
+    period = models.OneToOneField(
+        ReportingPeriod,
+        verbose_name=_("kỳ báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="report_draft",
+    )
+    # "Số: 125/BC-SVHTTDL": the number is given by the clerk's office when the
+    # report is registered, so it may stay blank ("Số:     /BC-SVHTTDL") until then.
+    number = models.CharField(_("số"), max_length=20, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=50, default="BC-SVHTTDL")
+    report_date = models.DateField(_("ngày báo cáo"), null=True, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, default="Gia Lai")
+    issuing_parent = models.CharField(
+        _("cơ quan chủ quản"), max_length=200, default="UBND TỈNH GIA LAI"
+    )
+    issuing_body = models.CharField(
+        _("cơ quan ban hành"), max_length=200, default="SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"
+    )
+    # "KT. GIÁM ĐỐC" when a deputy signs on the director's behalf; blank when the
+    # director signs in person.
+    signer_authority = models.CharField(
+        _("thẩm quyền ký"), max_length=100, blank=True, default="KT. GIÁM ĐỐC"
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, default="PHÓ GIÁM ĐỐC")
+    signer_name = models.CharField(_("họ tên người ký"), max_length=100, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    other_results = models.TextField(_("kết quả khác"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dự thảo báo cáo năm")
+        verbose_name_plural = _("dự thảo báo cáo năm")
+        ordering = ["-period__year"]
+
+    def __str__(self) -> str:
+        return f"{self.period.year} {self.number_and_symbol}"
+
+    @property
+    def number_and_symbol(self) -> str:
+        # Blank number: leave room for the clerk to write it in by hand.
+        number = self.number or "\u2002" * 4
+        return f"{number}/{self.symbol}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
