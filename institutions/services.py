@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from institutions.importing import SourceRow
 from institutions.models import (
     AdministrativeUnit,
     Category,
+    Institution,
     Level,
     ReportingUnit,
     ReportingUnitKind,
@@ -41,7 +47,7 @@ def _upsert_unit(
     valid_from: dt.date | None,
     valid_to: dt.date | None,
 ) -> AdministrativeUnit:
-    unit, _ = AdministrativeUnit.objects.update_or_create(
+    unit, _created = AdministrativeUnit.objects.update_or_create(
         code=code,
         valid_from=valid_from,
         defaults={"name": name, "level": level, "parent": parent, "valid_to": valid_to},
@@ -163,7 +169,7 @@ def _upsert_reporting_unit(
     valid_from: dt.date | None,
     valid_to: dt.date | None,
 ) -> ReportingUnit:
-    unit, _ = ReportingUnit.objects.update_or_create(
+    unit, _created = ReportingUnit.objects.update_or_create(
         code=code,
         defaults={
             "name": name,
@@ -187,3 +193,320 @@ def roles_ensure() -> None:
             content_type__app_label__in=["institutions", "indicators", "reports", "auth"]
         )
     )
+
+
+# --- Importing institutions -------------------------------------------------------
+
+IMPORT_COLUMNS = (
+    "code",
+    "name",
+    "category",
+    "admin_unit_code",
+    "reporting_unit_code",
+    "opened_year",
+    "closed_year",
+)
+REQUIRED_COLUMNS = IMPORT_COLUMNS[:6]
+# Optional: a day on which the intended administrative unit was valid, for the
+# rare code that two units share in the same year (see `_resolve_admin_unit`).
+VALID_ON_COLUMN = "admin_unit_valid_on"
+_UPDATED_FIELDS = ["name", "category", "admin_unit", "reporting_unit", "opened_year", "closed_year"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def _cell_error(line: int, column: str, message: str) -> str:
+    return _("Dòng %(line)s, cột %(column)s: %(message)s") % {
+        "line": line,
+        "column": column,
+        "message": message,
+    }
+
+
+def _year(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _day(text: str) -> dt.date | None:
+    for parse in (dt.date.fromisoformat, lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return None
+
+
+def _describe(unit: AdministrativeUnit) -> str:
+    start = f"{unit.valid_from:%d/%m/%Y}" if unit.valid_from else "…"
+    end = f"{unit.valid_to:%d/%m/%Y}" if unit.valid_to else "…"
+    return f"{unit.name} ({start} - {end})"
+
+
+def _resolve_admin_unit(
+    candidates: list[AdministrativeUnit],
+    *,
+    code: str,
+    opened_year: int | None,
+    valid_on: dt.date | None,
+    today: dt.date,
+) -> tuple[AdministrativeUnit | None, str]:
+    """Pick the unit a code means for one institution, or say why it cannot.
+
+    Codes are reused across reorganisations, so a code alone is not enough:
+    1. with `admin_unit_valid_on`, the unit valid on that day;
+    2. otherwise the unit valid in the institution's opened year;
+    3. if none was valid then (a unit created later), the unit valid today.
+    Two units left at any step is an ambiguity the file must settle.
+    """
+    if not candidates:
+        return None, _("không có đơn vị hành chính mã '%(code)s'") % {"code": code}
+    if valid_on is not None:
+        chosen = [u for u in candidates if _valid_on(u, valid_on)]
+        if not chosen:
+            return None, _("không có đơn vị hành chính mã '%(code)s' còn hiệu lực ngày %(day)s") % {
+                "code": code,
+                "day": f"{valid_on:%d/%m/%Y}",
+            }
+    else:
+        chosen = []
+        if opened_year is not None:
+            chosen = [u for u in candidates if u.is_valid_in_year(opened_year)]
+        if not chosen:
+            chosen = [u for u in candidates if _valid_on(u, today)]
+        if not chosen:
+            return None, _(
+                "đơn vị hành chính mã '%(code)s' không còn hiệu lực trong năm hoạt động "
+                "%(year)s cũng như hiện nay; ghi rõ ngày ở cột %(column)s"
+            ) % {"code": code, "year": opened_year, "column": VALID_ON_COLUMN}
+    if len(chosen) > 1:
+        return None, _(
+            "mã '%(code)s' ứng với nhiều đơn vị hành chính (%(units)s); ghi ở cột %(column)s "
+            "một ngày đơn vị cần chọn còn hiệu lực"
+        ) % {
+            "code": code,
+            "units": "; ".join(_describe(u) for u in chosen),
+            "column": VALID_ON_COLUMN,
+        }
+    return chosen[0], ""
+
+
+def _valid_on(unit: AdministrativeUnit, day: dt.date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= day) and (
+        unit.valid_to is None or unit.valid_to >= day
+    )
+
+
+@dataclass
+class _Reference:
+    """What the rows are checked against, fetched once for the whole file."""
+
+    categories: dict[str, Category]
+    reporting_units: dict[str, ReportingUnit]
+    units_by_code: dict[str, list[AdministrativeUnit]]
+    existing: dict[str, Institution]
+    today: dt.date
+    seen: dict[str, int] = field(default_factory=dict)
+
+
+def _reference_for(rows: Sequence[SourceRow], today: dt.date) -> _Reference:
+    units_by_code: dict[str, list[AdministrativeUnit]] = {}
+    unit_codes = {r.values.get("admin_unit_code", "") for r in rows}
+    for unit in AdministrativeUnit.objects.filter(code__in=unit_codes):
+        units_by_code.setdefault(unit.code, []).append(unit)
+    codes = [r.values.get("code", "") for r in rows]
+    return _Reference(
+        categories={c.code: c for c in Category.objects.all()},
+        reporting_units={u.code: u for u in ReportingUnit.objects.all()},
+        units_by_code=units_by_code,
+        existing={i.code: i for i in Institution.objects.filter(code__in=codes)},
+        today=today,
+    )
+
+
+def _check_years(
+    v: dict[str, str], problems: list[tuple[str, str]]
+) -> tuple[int | None, int | None]:
+    opened = _year(v.get("opened_year", ""))
+    if opened is None:
+        problems.append(
+            (
+                "opened_year",
+                _("năm hoạt động '%(value)s' không phải là số nguyên")
+                % {"value": v.get("opened_year", "")},
+            )
+        )
+    elif not 1900 <= opened <= 2100:
+        problems.append(("opened_year", _("năm hoạt động phải trong khoảng 1900-2100")))
+        opened = None
+    closed: int | None = None
+    if v.get("closed_year", ""):
+        closed = _year(v["closed_year"])
+        if closed is None:
+            problems.append(
+                (
+                    "closed_year",
+                    _("năm ngừng hoạt động '%(value)s' không phải là số nguyên")
+                    % {"value": v["closed_year"]},
+                )
+            )
+        elif opened is not None and closed < opened:
+            problems.append(
+                (
+                    "closed_year",
+                    _("năm ngừng hoạt động %(closed)s trước năm hoạt động %(opened)s")
+                    % {"closed": closed, "opened": opened},
+                )
+            )
+            closed = None  # already reported; do not cascade into the reporting-unit check
+    return opened, closed
+
+
+def _check_row(row: SourceRow, ref: _Reference) -> tuple[Institution | None, list[str]]:
+    """One row as an unsaved institution, or the (column, message) problems it has."""
+    v = row.values
+    problems: list[tuple[str, str]] = []
+
+    code = v.get("code", "")
+    if not code:
+        problems.append(("code", _("thiếu mã thiết chế")))
+    elif len(code) > 40:
+        problems.append(("code", _("mã dài quá 40 ký tự")))
+    elif code in ref.seen:
+        problems.append(
+            (
+                "code",
+                _("mã '%(code)s' trùng với dòng %(other)s")
+                % {"code": code, "other": ref.seen[code]},
+            )
+        )
+    else:
+        ref.seen[code] = row.line
+
+    name = v.get("name", "")
+    if not name:
+        problems.append(("name", _("thiếu tên thiết chế")))
+    elif len(name) > 300:
+        problems.append(("name", _("tên dài quá 300 ký tự")))
+
+    category = ref.categories.get(v.get("category", ""))
+    if category is None:
+        problems.append(
+            (
+                "category",
+                _("loại thiết chế '%(value)s' không tồn tại (các mã hợp lệ: %(codes)s)")
+                % {"value": v.get("category", ""), "codes": ", ".join(ref.categories)},
+            )
+        )
+
+    opened, closed = _check_years(v, problems)
+
+    reporting_unit = ref.reporting_units.get(v.get("reporting_unit_code", ""))
+    if reporting_unit is None:
+        problems.append(
+            (
+                "reporting_unit_code",
+                _("đơn vị báo cáo '%(value)s' không tồn tại")
+                % {"value": v.get("reporting_unit_code", "")},
+            )
+        )
+    elif opened is not None and not any(
+        reporting_unit.is_valid_in_year(y)
+        for y in range(opened, max(opened, closed or ref.today.year) + 1)
+    ):
+        problems.append(
+            (
+                "reporting_unit_code",
+                _(
+                    "đơn vị báo cáo '%(value)s' không còn hiệu lực trong những năm thiết chế hoạt động"
+                )
+                % {"value": reporting_unit.code},
+            )
+        )
+
+    valid_on = None
+    if v.get(VALID_ON_COLUMN, ""):
+        valid_on = _day(v[VALID_ON_COLUMN])
+        if valid_on is None:
+            problems.append(
+                (
+                    VALID_ON_COLUMN,
+                    _("ngày '%(value)s' không đúng dạng YYYY-MM-DD hoặc DD/MM/YYYY")
+                    % {"value": v[VALID_ON_COLUMN]},
+                )
+            )
+    unit_code = v.get("admin_unit_code", "")
+    admin_unit, why = _resolve_admin_unit(
+        ref.units_by_code.get(unit_code, []),
+        code=unit_code,
+        opened_year=opened,
+        valid_on=valid_on,
+        today=ref.today,
+    )
+    if admin_unit is None:
+        problems.append(("admin_unit_code", why))
+
+    institution = ref.existing.get(code) or Institution(code=code)
+    institution.name = name
+    institution.opened_year = opened
+    institution.closed_year = closed
+    if category is not None and admin_unit is not None:
+        institution.category = category
+        institution.admin_unit = admin_unit
+        # The model's own rule (a category's level must match its unit's level),
+        # so that the admin and the import can never disagree.
+        try:
+            institution.clean()
+        except ValidationError as exc:
+            problems.extend(("admin_unit_code", m) for m in exc.message_dict.get("admin_unit", []))
+    if problems:
+        return None, [_cell_error(row.line, column, message) for column, message in problems]
+    institution.reporting_unit = reporting_unit
+    return institution, []
+
+
+def institutions_import(*, rows: Sequence[SourceRow], today: dt.date | None = None) -> ImportResult:
+    """Validate every row, then upsert all of them by code in one transaction.
+
+    Guarantees: either every row is written or none is; on any problem raises
+    `ValidationError` whose messages name the line and column of every problem
+    (not only the first). Queries: one per reference table, one for the
+    existing institutions, then one bulk upsert.
+    """
+    if not rows:
+        raise ValidationError(_("Tệp không có dòng dữ liệu nào."))
+    present = set().union(*(r.values.keys() for r in rows))
+    missing = [c for c in REQUIRED_COLUMNS if c not in present]
+    if missing:
+        raise ValidationError(
+            _("Thiếu cột: %(columns)s. Các cột cần có: %(expected)s.")
+            % {"columns": ", ".join(missing), "expected": ", ".join(IMPORT_COLUMNS)}
+        )
+
+    ref = _reference_for(rows, today or dt.date.today())
+    errors: list[str] = []
+    ready: list[Institution] = []
+    for row in rows:
+        institution, row_errors = _check_row(row, ref)
+        errors.extend(row_errors)
+        if institution is not None:
+            ready.append(institution)
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        Institution.objects.bulk_create(
+            ready,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=_UPDATED_FIELDS,
+            batch_size=500,
+        )
+    created = sum(1 for i in ready if i.code not in ref.existing)
+    return ImportResult(created=created, updated=len(ready) - created)
