@@ -1,0 +1,110 @@
+"""The annual report as HTML (the reviewer's preview) and as PDF (WeasyPrint).
+
+Both come from one template, templates/reports/annual/report.html, and one
+stylesheet, static/css/report.css; the PDF reads the stylesheet from disk so its
+@font-face URLs resolve to the vendored Liberation Serif files, which WeasyPrint
+then embeds (subset) in the PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import translation
+
+from reports.annual.context import AnnexCell, ReportContext
+from reports.annual.formatting import DASH, vn_date, vn_number, vn_percent
+from reports.attainment import GrowthRow
+
+TEMPLATE = "reports/annual/report.html"
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+STYLESHEET = STATIC_DIR / "css" / "report.css"
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.splitlines() if p.strip()]
+
+
+def display_values(r: ReportContext) -> dict[str, object]:
+    """The report's numbers as printed (1.234,5), computed once for the template."""
+    totals = r.task_totals
+    province_cells = []
+    for line in r.lines:
+        row = line.row
+        if isinstance(row, GrowthRow):
+            province_cells.append(AnnexCell(vn_number(row.average_growth, 1), row.status))
+        else:
+            province_cells.append(AnnexCell(vn_number(row.value, 1), row.status))
+    return {
+        "task_groups": [
+            {
+                "label": t.label,
+                "activities": vn_number(t.activities),
+                "participants": vn_number(t.participants),
+                "state_budget": vn_number(t.state_budget),
+                "programmes": vn_number(t.programmes),
+                "contributions": vn_number(t.contributions),
+                "funding_total": vn_number(t.funding_total),
+            }
+            for t in r.task_groups
+        ],
+        "totals": {k: vn_number(v) for k, v in totals.items()},
+        "key_days": [
+            {
+                "label": d.label,
+                "activities": vn_number(d.activities),
+                "participants": vn_number(d.participants),
+            }
+            for d in r.key_days
+        ],
+        "completeness": [
+            {
+                "line": line,
+                "share": (
+                    vn_percent(100 * line.row.reported / line.row.expected)
+                    if line.row.expected
+                    else DASH
+                ),
+            }
+            for line in r.lines
+        ],
+        "submissions_received": vn_number(r.submissions_received),
+        "units_expected": vn_number(r.reporting_units_expected),
+        "approved": vn_number(r.submissions.get("approved", 0)),
+        "waiting": vn_number(r.submissions.get("submitted", 0)),
+        "other_results": _paragraphs(r.draft.other_results),
+        "difficulties": _paragraphs(r.draft.difficulties),
+        "proposals": _paragraphs(r.draft.proposals),
+        "report_date": vn_date(r.draft.report_date) if r.draft.report_date else "…",
+        "province_cells": province_cells,
+        "matrix_cols": len(r.lines) + 2,
+    }
+
+
+def render_report_html(r: ReportContext, *, preview: bool = False) -> str:
+    """The report as a standalone HTML document. In preview it links the
+    stylesheet by its static URL; for the PDF the stylesheet is passed directly."""
+    # The official document is Vietnamese whatever the reviewer's interface language.
+    with translation.override("vi"):
+        return render_to_string(
+            TEMPLATE,
+            {
+                "r": r,
+                "fmt": display_values(r),
+                "preview": preview,
+                "stylesheet_url": static("css/report.css") if preview else "",
+            },
+        )
+
+
+def render_report_pdf(r: ReportContext) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    html = HTML(string=render_report_html(r), base_url=str(STATIC_DIR))
+    stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts)
+    return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)
