@@ -53,6 +53,10 @@ class ShareRow:
     reported: int  # institutions with figures counted
     expected: int  # == denominator
     awaiting_approval: bool
+    # Added after the first contract (defaults keep older constructors working):
+    phase_start_year: int | None = None  # the year baseline_value was measured in
+
+    kind = "share"
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,14 @@ class GrowthRow:
     target_2025: Decimal
     target_2030: Decimal
     status: Status
-    reported: int
-    expected: int
-    awaiting_approval: bool
+    reported: int  # open institutions that reported the quantity this year
+    expected: int  # open institutions of the categories in scope this year
+    awaiting_approval: bool  # any figure of the matched panels still only submitted
+    # Added after the first contract (defaults keep older constructors working):
+    milestone_year: int | None = None  # the milestone whose target applies to `year`
+    yoy_matched_institutions: int = 0  # reported the quantity in year-1 and year
+
+    kind = "growth"
 
 
 AttainmentRow = ShareRow | GrowthRow

@@ -1,0 +1,642 @@
+"""The attainment engine (DESIGN section 5), implementing reports/attainment.py.
+
+How it works, and why it runs a fixed number of queries:
+
+1. The plan's targets, their categories and milestones: three queries (targets
+   with indicator and plan, then two prefetches).
+2. For a unit scope only: every administrative unit and every succession edge
+   (a few hundred rows, two queries) so that the scope — the unit, everything
+   under it, and the old units it or they succeeded — is a set of unit ids
+   computed in Python (`scope_unit_ids`).
+3. One aggregate query over institutions grouped by (category, admin unit),
+   with a LEFT JOIN to each needed year's figures (one figures row per
+   institution and year, so joins never multiply rows) and conditional
+   `Count`/`Sum` annotations: open, reported, meeting each criterion, awaiting
+   approval, and for growth the matched panels' size and sums.
+4. Python rolls those (category × admin unit) rows up into each target and
+   scope. That loop is over groups, never over institutions or figure rows.
+
+Decisions the design leaves open (also in the README):
+
+- Numbers are Decimal, rounded half-up to 2 decimals; statuses are judged on the
+  rounded values so a row never shows 70.00 against a 70 target as off track.
+- Share status on_track: value ≥ the straight line from the phase-start value to
+  the milestone target, evaluated at `year`. In the phase-start year itself the
+  line starts at the value, so a row there is on_track unless achieved. If the
+  phase-start value is unknown (no institution of the scope reported that year),
+  on_track cannot be judged: the row is off_track unless achieved, and
+  baseline_value and projected_value are None — a missing baseline never makes
+  a unit look on track.
+- projected_value extends the line through the phase-start value and the
+  current value to the milestone year, clipped to 0..100 (it is a share); None
+  in the phase-start year (no trend yet) or without a phase-start value.
+- Growth status: judged on average_growth (compound, from the phase start):
+  achieved when ≥ target; on_track when the average is below the target but
+  this year's year-on-year growth reaches it (catching up); off_track
+  otherwise. When no average can be computed (the phase-start year, or nobody
+  in the scope reported in both end years) but a year-on-year growth can, the
+  row is on_track or off_track on that growth, never achieved. no_data when
+  neither can be computed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+from typing import Literal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils.translation import get_language
+
+from indicators.models import Figures, IndicatorKind, Plan, SubmissionState, Target
+from institutions.models import AdministrativeUnit, Institution, UnitSuccession
+from reports.attainment import AttainmentRow, GrowthRow, ShareRow, Status
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+Which = Literal["meeting", "not_meeting", "not_reported"]
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class UnitGraph:
+    """Every administrative unit's children and predecessors, loaded in two queries."""
+
+    children: dict[int, list[int]]
+    predecessors: dict[int, list[int]]
+
+    @classmethod
+    def load(cls) -> UnitGraph:
+        children: dict[int, list[int]] = defaultdict(list)
+        predecessors: dict[int, list[int]] = defaultdict(list)
+        for pk, parent_id in AdministrativeUnit.objects.values_list("pk", "parent_id"):
+            if parent_id is not None:
+                children[parent_id].append(pk)
+        for pred_id, succ_id in UnitSuccession.objects.values_list(
+            "predecessor_id", "successor_id"
+        ):
+            predecessors[succ_id].append(pred_id)
+        return cls(children=dict(children), predecessors=dict(predecessors))
+
+    def scope(self, unit_id: int) -> frozenset[int]:
+        """The unit, everything under it, and every unit it or they succeeded
+        (with everything under those): old commune 23557 belongs to the scope of
+        new 23563; old province 64 and all its districts to new province 52. An
+        old district with no successor belongs to no new commune's scope."""
+        seen = {unit_id}
+        todo = [unit_id]
+        while todo:
+            current = todo.pop()
+            for nxt in (*self.children.get(current, ()), *self.predecessors.get(current, ())):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return frozenset(seen)
+
+
+def scope_unit_ids(unit: AdministrativeUnit) -> frozenset[int]:
+    """Ids of the administrative units whose institutions count for `unit`
+    (see `UnitGraph.scope`). Two queries."""
+    return UnitGraph.load().scope(unit.pk)
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class _MilestoneView:
+    year: int
+    value: Decimal
+    value_max: Decimal | None
+
+
+@dataclass(frozen=True)
+class _TargetView:
+    """What the engine needs of one target, read once."""
+
+    indicator: str
+    code: str
+    label: str
+    kind: str
+    criterion: tuple[str, ...]
+    quantity: str
+    category_ids: frozenset[int]
+    category_codes: list[str]
+    milestones: list[_MilestoneView]
+    baseline_year: int
+
+    def phase(self, year: int) -> tuple[_MilestoneView, int]:
+        """The milestone that applies to `year` (the first one in or after it; the
+        last one past the plan's end) and the year its phase starts in."""
+        for index, ms in enumerate(self.milestones):
+            if ms.year >= year or index == len(self.milestones) - 1:
+                start = self.baseline_year if index == 0 else self.milestones[index - 1].year
+                return ms, start
+        raise ValueError(f"target {self.code} has no milestone")
+
+    def milestone_value(self, year: int, *, fallback_last: bool) -> Decimal:
+        for ms in self.milestones:
+            if ms.year == year:
+                return ms.value
+        return (self.milestones[-1] if fallback_last else self.milestones[0]).value
+
+
+def _current_plan_targets() -> list[_TargetView]:
+    """The targets of the current plan (latest issued), in plan order. Three queries."""
+    latest_plan = Plan.objects.order_by("-issued_on", "-pk").values("pk")[:1]
+    targets = (
+        Target.objects.filter(indicator__plan_id=Subquery(latest_plan))
+        .select_related("indicator__plan")
+        .prefetch_related("categories", "milestones")
+        .order_by("indicator__sort_order", "sort_order", "pk")
+    )
+    english = (get_language() or "vi").startswith("en")
+    views = []
+    for target in targets:
+        milestones = sorted(target.milestones.all(), key=lambda m: m.year)
+        if not milestones:
+            continue
+        categories = sorted(target.categories.all(), key=lambda c: (c.sort_order, c.code))
+        views.append(
+            _TargetView(
+                indicator=target.indicator.code,
+                code=target.code,
+                label=(target.label_en if english and target.label_en else target.label),
+                kind=target.indicator.kind,
+                criterion=tuple(target.indicator.criterion_fields or ()),
+                quantity=target.indicator.quantity_field,
+                category_ids=frozenset(c.pk for c in categories),
+                category_codes=[c.code for c in categories],
+                milestones=[_MilestoneView(m.year, m.value, m.value_max) for m in milestones],
+                baseline_year=target.indicator.plan.baseline_year,
+            )
+        )
+    return views
+
+
+# --------------------------------------------------------------------------- aggregate
+
+
+def _states(approved_only: bool) -> list[str]:
+    if approved_only:
+        return [SubmissionState.APPROVED]
+    return [SubmissionState.SUBMITTED, SubmissionState.APPROVED]
+
+
+def _open_in(year: int) -> Q:
+    return Q(opened_year__lte=year) & (Q(closed_year__isnull=True) | Q(closed_year__gte=year))
+
+
+def _crit_key(criterion: tuple[str, ...]) -> str:
+    return "__".join(criterion)
+
+
+@dataclass
+class _Needs:
+    """Which counts the aggregate query must produce."""
+
+    share_years: set[int] = field(default_factory=set)
+    criteria: set[tuple[str, ...]] = field(default_factory=set)
+    growth_pairs: set[tuple[int, int, str]] = field(default_factory=set)  # (from, to, quantity)
+    growth_years: set[tuple[int, str]] = field(default_factory=set)  # (year, quantity)
+
+    @classmethod
+    def for_targets(cls, targets: Iterable[_TargetView], year: int) -> _Needs:
+        needs = cls()
+        for t in targets:
+            _, start = t.phase(year)
+            if t.kind == IndicatorKind.SHARE:
+                needs.share_years |= {year, start}
+                needs.criteria.add(t.criterion)
+            else:
+                needs.growth_years.add((year, t.quantity))
+                needs.growth_pairs.add((year - 1, year, t.quantity))
+                if start < year:
+                    needs.growth_pairs.add((start, year, t.quantity))
+        return needs
+
+    @property
+    def years(self) -> set[int]:
+        years = set(self.share_years) | {y for y, _ in self.growth_years}
+        for a, b, _ in self.growth_pairs:
+            years |= {a, b}
+        return years
+
+
+def _aggregate(
+    *,
+    needs: _Needs,
+    category_ids: Iterable[int],
+    unit_ids: frozenset[int] | None,
+    approved_only: bool,
+) -> list[dict]:
+    """One query: per (category, admin unit), the counts and sums in `needs`."""
+    states = _states(approved_only)
+    rel = {y: f"f{y}" for y in needs.years}
+    qs = Institution.objects.filter(category_id__in=list(category_ids))
+    if unit_ids is not None:
+        qs = qs.filter(admin_unit_id__in=list(unit_ids))
+    qs = qs.annotate(
+        **{
+            alias: FilteredRelation("figures", condition=Q(figures__year=y))
+            for y, alias in rel.items()
+        }
+    )
+
+    def counted(y: int) -> Q:
+        return Q(**{f"{rel[y]}__submission__state__in": states})
+
+    def waiting(y: int) -> Q:
+        return Q(**{f"{rel[y]}__submission__state": SubmissionState.SUBMITTED})
+
+    aggs: dict[str, object] = {}
+    for y in needs.share_years:
+        base = _open_in(y) & counted(y)
+        aggs[f"open_{y}"] = Count("pk", filter=_open_in(y))
+        aggs[f"rep_{y}"] = Count("pk", filter=base)
+        aggs[f"wait_{y}"] = Count("pk", filter=base & waiting(y))
+        for crit in needs.criteria:
+            meets = Q(**{f"{rel[y]}__{name}": True for name in crit})
+            aggs[f"meet_{y}_{_crit_key(crit)}"] = Count("pk", filter=base & meets)
+    for y, quantity in needs.growth_years:
+        has = counted(y) & Q(**{f"{rel[y]}__{quantity}__isnull": False})
+        aggs[f"open_{y}"] = Count("pk", filter=_open_in(y))
+        aggs[f"qrep_{y}_{quantity}"] = Count("pk", filter=_open_in(y) & has)
+    for a, b, quantity in needs.growth_pairs:
+        panel = (
+            counted(a)
+            & counted(b)
+            & Q(**{f"{rel[a]}__{quantity}__isnull": False, f"{rel[b]}__{quantity}__isnull": False})
+        )
+        key = f"{a}_{b}_{quantity}"
+        aggs[f"panel_{key}"] = Count("pk", filter=panel)
+        aggs[f"sa_{key}"] = Sum(f"{rel[a]}__{quantity}", filter=panel)
+        aggs[f"sb_{key}"] = Sum(f"{rel[b]}__{quantity}", filter=panel)
+        aggs[f"pwait_{key}"] = Count("pk", filter=panel & (waiting(a) | waiting(b)))
+    return list(qs.order_by().values("category_id", "admin_unit_id").annotate(**aggs))
+
+
+class _Totals:
+    """The aggregate rows of one target and one scope, summed on demand."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+
+    def __getitem__(self, key: str) -> int:
+        return sum(row[key] or 0 for row in self.rows)
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def _round(value: Fraction | Decimal) -> Decimal:
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _share(numerator: int, denominator: int, reported: int) -> Fraction | None:
+    if denominator == 0 or reported == 0:
+        return None
+    return Fraction(100 * numerator, denominator)
+
+
+def _share_row(t: _TargetView, year: int, unit_code: str | None, tot: _Totals) -> ShareRow:
+    ms, start = t.phase(year)
+    crit = _crit_key(t.criterion)
+    denominator, reported = tot[f"open_{year}"], tot[f"rep_{year}"]
+    numerator = tot[f"meet_{year}_{crit}"]
+    exact = _share(numerator, denominator, reported)
+    target = ms.value
+    baseline_exact = (
+        exact
+        if start >= year
+        else _share(tot[f"meet_{start}_{crit}"], tot[f"open_{start}"], tot[f"rep_{start}"])
+    )
+
+    value = _round(exact) if exact is not None else None
+    baseline = _round(baseline_exact) if baseline_exact is not None else None
+    projected: Decimal | None = None
+    gain: Decimal | None = None
+    if value is None:
+        status = Status.NO_DATA
+    elif value >= target:
+        status = Status.ACHIEVED
+        gain = Decimal("0.00")
+    else:
+        years_left = ms.year - year
+        gap = Fraction(target) - exact
+        gain = _round(gap / years_left if years_left > 0 else gap)
+        if baseline_exact is None:
+            status = Status.OFF_TRACK
+        else:
+            span = ms.year - start
+            line = (
+                baseline_exact
+                if span <= 0
+                else baseline_exact
+                + (Fraction(target) - baseline_exact) * Fraction(year - start, span)
+            )
+            status = Status.ON_TRACK if value >= _round(line) else Status.OFF_TRACK
+    if exact is not None and baseline_exact is not None and year > start:
+        line_value = baseline_exact + (exact - baseline_exact) * Fraction(
+            ms.year - start, year - start
+        )
+        projected = _round(min(max(line_value, Fraction(0)), Fraction(100)))
+    return ShareRow(
+        indicator=t.indicator,
+        target_code=t.code,
+        label=t.label,
+        categories=list(t.category_codes),
+        year=year,
+        unit=unit_code,
+        numerator=numerator,
+        denominator=denominator,
+        not_reported=denominator - reported,
+        value=value,
+        target=target,
+        target_2025=t.milestone_value(2025, fallback_last=False),
+        target_2030=t.milestone_value(2030, fallback_last=True),
+        milestone_year=ms.year,
+        status=status,
+        baseline_value=baseline,
+        projected_value=projected,
+        yearly_gain_needed=gain,
+        reported=reported,
+        expected=denominator,
+        awaiting_approval=tot[f"wait_{year}"] > 0,
+        phase_start_year=start,
+    )
+
+
+def _growth(before: int, after: int, years: int) -> Decimal | None:
+    """Compound growth in percent a year from `before` to `after` over `years`."""
+    if before <= 0 or years <= 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        ratio = Decimal(after) / Decimal(before)
+        if years == 1:
+            rate = ratio
+        elif ratio == 0:
+            rate = Decimal(0)
+        else:
+            rate = ratio ** (Decimal(1) / Decimal(years))
+        return _round((rate - 1) * HUNDRED)
+
+
+def _growth_row(t: _TargetView, year: int, unit_code: str | None, tot: _Totals) -> GrowthRow:
+    ms, start = t.phase(year)
+    q = t.quantity
+    yoy_key = f"{year - 1}_{year}_{q}"
+    yoy = _growth(tot[f"sa_{yoy_key}"], tot[f"sb_{yoy_key}"], 1)
+    waiting = tot[f"pwait_{yoy_key}"] > 0
+    if start < year:
+        avg_key = f"{start}_{year}_{q}"
+        average = _growth(tot[f"sa_{avg_key}"], tot[f"sb_{avg_key}"], year - start)
+        matched = tot[f"panel_{avg_key}"]
+        waiting = waiting or tot[f"pwait_{avg_key}"] > 0
+    else:
+        average, matched = None, tot[f"panel_{yoy_key}"]
+    target = ms.value
+    if average is not None:
+        if average >= target:
+            status = Status.ACHIEVED
+        elif yoy is not None and yoy >= target:
+            status = Status.ON_TRACK
+        else:
+            status = Status.OFF_TRACK
+    elif yoy is not None:
+        status = Status.ON_TRACK if yoy >= target else Status.OFF_TRACK
+    else:
+        status = Status.NO_DATA
+    return GrowthRow(
+        indicator=t.indicator,
+        target_code=t.code,
+        label=t.label,
+        categories=list(t.category_codes),
+        year=year,
+        unit=unit_code,
+        yoy_growth=yoy,
+        average_growth=average,
+        phase_start_year=start,
+        matched_institutions=matched,
+        target=target,
+        target_max=ms.value_max,
+        target_2025=t.milestone_value(2025, fallback_last=False),
+        target_2030=t.milestone_value(2030, fallback_last=True),
+        status=status,
+        reported=tot[f"qrep_{year}_{q}"],
+        expected=tot[f"open_{year}"],
+        awaiting_approval=waiting,
+        milestone_year=ms.year,
+        yoy_matched_institutions=tot[f"panel_{yoy_key}"],
+    )
+
+
+def _rows_for_scope(
+    targets: list[_TargetView],
+    groups: list[dict],
+    *,
+    year: int,
+    unit_code: str | None,
+    unit_ids: frozenset[int] | None,
+) -> list[AttainmentRow]:
+    rows: list[AttainmentRow] = []
+    for t in targets:
+        tot = _Totals(
+            [
+                g
+                for g in groups
+                if g["category_id"] in t.category_ids
+                and (unit_ids is None or g["admin_unit_id"] in unit_ids)
+            ]
+        )
+        build = _share_row if t.kind == IndicatorKind.SHARE else _growth_row
+        rows.append(build(t, year, unit_code, tot))
+    return rows
+
+
+# --------------------------------------------------------------------------- public
+
+
+def attainment_rows(
+    *, year: int, unit: AdministrativeUnit | None = None, approved_only: bool = False
+) -> list[AttainmentRow]:
+    """Every target of the current plan for one scope and year, in plan order.
+
+    Guarantees the rules of DESIGN section 5 (see the module docstring for the
+    decisions it leaves open). Queries: 4 for the province (targets, their
+    categories, their milestones, one aggregate), 6 for a unit (plus all units
+    and all succession edges) — whatever the number of institutions.
+    """
+    targets = _current_plan_targets()
+    if not targets:
+        return []
+    unit_ids = scope_unit_ids(unit) if unit is not None else None
+    groups = _aggregate(
+        needs=_Needs.for_targets(targets, year),
+        category_ids=set().union(*(t.category_ids for t in targets)),
+        unit_ids=unit_ids,
+        approved_only=approved_only,
+    )
+    return _rows_for_scope(
+        targets,
+        groups,
+        year=year,
+        unit_code=unit.code if unit is not None else None,
+        unit_ids=unit_ids,
+    )
+
+
+def attainment_by_unit(
+    *, year: int, units: Sequence[AdministrativeUnit], approved_only: bool = False
+) -> dict[str, list[AttainmentRow]]:
+    """`attainment_rows` for many units at once, keyed by unit code, in the order
+    given. One aggregate grouped by (category, admin unit) is rolled up into every
+    unit's scope in Python, so it runs 6 queries for any number of units (3 when
+    `units` is empty or the plan has no target). Pass units valid in `year`: two
+    units sharing a code (old and new 23563) would collide on the key.
+    """
+    targets = _current_plan_targets()
+    if not targets or not units:
+        return {u.code: [] for u in units}
+    graph = UnitGraph.load()
+    scopes = {u.pk: graph.scope(u.pk) for u in units}
+    groups = _aggregate(
+        needs=_Needs.for_targets(targets, year),
+        category_ids=set().union(*(t.category_ids for t in targets)),
+        unit_ids=frozenset().union(*scopes.values()),
+        approved_only=approved_only,
+    )
+    by_unit: dict[int, list[dict]] = defaultdict(list)
+    for g in groups:
+        by_unit[g["admin_unit_id"]].append(g)
+    result: dict[str, list[AttainmentRow]] = {}
+    for u in units:
+        mine = [g for unit_id in scopes[u.pk] for g in by_unit.get(unit_id, ())]
+        result[u.code] = _rows_for_scope(targets, mine, year=year, unit_code=u.code, unit_ids=None)
+    return result
+
+
+def institutions_behind(
+    *,
+    target_code: str,
+    year: int,
+    unit: AdministrativeUnit | None,
+    which: Which,
+    approved_only: bool = False,
+) -> QuerySet[Institution]:
+    """The institutions behind one number of one row, with category, admin unit
+    and reporting unit selected. They partition the row's expected institutions:
+
+    - share: "meeting" are the numerator; "not_meeting" reported but do not meet
+      the criterion; "not_reported" have no counted figures for `year`.
+    - growth: "meeting" are in the matched panel (reported the quantity at the
+      phase start, or last year in the phase-start year, and this year) and grew
+      at least the target rate on their own; "not_meeting" reported this year but
+      did not (a new institution, or one starting to report, is here);
+      "not_reported" did not report the quantity this year.
+
+    Queries: 3-5 to resolve the target and scope; the returned queryset is one
+    more when evaluated. Raises Target.DoesNotExist for an unknown target code.
+    """
+    targets = {t.code: t for t in _current_plan_targets()}
+    if target_code not in targets:
+        raise Target.DoesNotExist(f"Không có mục tiêu {target_code} / no target {target_code}")
+    t = targets[target_code]
+    qs = Institution.objects.open_in(year).filter(category_id__in=t.category_ids)
+    if unit is not None:
+        qs = qs.filter(admin_unit_id__in=list(scope_unit_ids(unit)))
+
+    def counted(in_year: int) -> QuerySet[Figures]:
+        return Figures.objects.filter(
+            institution=OuterRef("pk"), year=in_year, submission__state__in=_states(approved_only)
+        )
+
+    # Booleans annotated explicitly (never negated lookups across a nullable join),
+    # so that "not_meeting" and "not_reported" are exact complements.
+    if t.kind == IndicatorKind.SHARE:
+        qs = qs.annotate(
+            is_reported=Exists(counted(year)),
+            is_meeting=Exists(counted(year).filter(**{name: True for name in t.criterion})),
+        )
+    else:
+        ms, start = t.phase(year)
+        base = start if start < year else year - 1
+        q = t.quantity
+
+        def quantity(in_year: int) -> Subquery:
+            return Subquery(counted(in_year).filter(**{f"{q}__isnull": False}).values(q)[:1])
+
+        # Each institution's own compound growth ≥ target: after ≥ before × (1 + t)^n.
+        factor = (Decimal(1) + ms.value / HUNDRED) ** (year - base)
+        qs = qs.annotate(now_q=quantity(year), base_q=quantity(base)).annotate(
+            is_reported=Case(
+                When(now_q__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            is_meeting=Case(
+                When(
+                    Q(now_q__isnull=False, base_q__isnull=False)
+                    & Q(
+                        now_q__gte=ExpressionWrapper(
+                            F("base_q") * Value(factor), output_field=DecimalField()
+                        )
+                    ),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    condition = {
+        "meeting": Q(is_meeting=True),
+        "not_meeting": Q(is_reported=True, is_meeting=False),
+        "not_reported": Q(is_reported=False),
+    }[which]
+    return qs.filter(condition).select_related("category", "admin_unit", "reporting_unit")
+
+
+def unit_for_code(code: str, year: int) -> AdministrativeUnit | None:
+    """The administrative unit with `code` that existed in `year`; when a code
+    was reused within the year (23563 until and from 01/07/2025), the later one.
+    One query."""
+    return (
+        AdministrativeUnit.objects.filter(code=code)
+        .valid_in_year(year)
+        .order_by(F("valid_from").desc(nulls_last=True))
+        .first()
+    )
+
+
+__all__ = [
+    "attainment_by_unit",
+    "attainment_rows",
+    "institutions_behind",
+    "scope_unit_ids",
+    "unit_for_code",
+]

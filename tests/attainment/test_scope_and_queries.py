@@ -1,0 +1,162 @@
+"""Scope across the 01/07/2025 reorganisation, and the fixed query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import SubmissionState
+from institutions.models import Level, UnitSuccession
+from reports.selectors import attainment_by_unit, attainment_rows, unit_for_code
+from tests.factories import AdministrativeUnitFactory, InstitutionFactory, category
+
+pytestmark = pytest.mark.django_db
+
+JULY_1 = dt.date(2025, 7, 1)
+JUNE_30 = dt.date(2025, 6, 30)
+
+
+def row(rows: list, code: str):
+    return next(r for r in rows if r.target_code == code)
+
+
+@pytest.fixture
+def merged(province):
+    """New Gia Lai (52) from 01/07/2025 with new Phường Diên Hồng (23563), which
+    took the old Yên Đỗ (23557, the conftest's commune A), Ia Kring (old 23563)
+    and Diên Hồng (23560); An Bình (23620) went elsewhere (new 23611)."""
+    old = province
+    for unit in (old.province, old.district_a, old.district_b, old.commune_a, old.commune_b):
+        unit.valid_to = JUNE_30
+        unit.save()
+    ia_kring = AdministrativeUnitFactory(
+        code="23563", name="Phường Ia Kring", parent=old.district_a, valid_to=JUNE_30
+    )
+    dien_hong_old = AdministrativeUnitFactory(
+        code="23560", name="Phường Diên Hồng", parent=old.district_a, valid_to=JUNE_30
+    )
+    new_province = AdministrativeUnitFactory(
+        code="52", name="Tỉnh Gia Lai", level=Level.PROVINCE, valid_from=JULY_1
+    )
+    dien_hong = AdministrativeUnitFactory(
+        code="23563", name="Phường Diên Hồng", parent=new_province, valid_from=JULY_1
+    )
+    an_binh_new = AdministrativeUnitFactory(
+        code="23611", name="Phường An Khê", parent=new_province, valid_from=JULY_1
+    )
+    for pred, succ in (
+        (old.commune_a, dien_hong),
+        (ia_kring, dien_hong),
+        (dien_hong_old, dien_hong),
+        (old.commune_b, an_binh_new),
+        (old.province, new_province),
+    ):
+        UnitSuccession.objects.create(predecessor=pred, successor=succ, effective_on=JULY_1)
+    old.ia_kring, old.dien_hong_old = ia_kring, dien_hong_old
+    old.new_province, old.dien_hong = new_province, dien_hong
+    return old
+
+
+def test_a_new_commune_counts_the_institutions_of_the_old_ones_it_took(merged, plan, report):
+    def lib(cat, unit):
+        return InstitutionFactory(
+            category=category(cat), admin_unit=unit, reporting_unit=merged.unit_a
+        )
+
+    in_yen_do = lib("LIB_COMM", merged.commune_a)
+    in_ia_kring = lib("LIB_COMM", merged.ia_kring)
+    in_dien_hong_old = lib("LIB_COMM", merged.dien_hong_old)
+    in_new = InstitutionFactory(
+        category=category("LIB_COMM"),
+        admin_unit=merged.dien_hong,
+        reporting_unit=merged.unit_a,
+        opened_year=2026,
+    )
+    elsewhere = lib("LIB_COMM", merged.commune_b)
+    district_library = lib("LIB_DIST", merged.district_a)
+    for inst, yes in (
+        (in_yen_do, True),
+        (in_ia_kring, False),
+        (in_new, True),
+        (elsewhere, True),
+        (district_library, True),
+    ):
+        report(inst, 2026, lll_services=yes)
+    # in_dien_hong_old does not report.
+    assert in_dien_hong_old
+
+    assert unit_for_code("23563", 2026) == merged.dien_hong
+    assert unit_for_code("23563", 2024) == merged.ia_kring
+    rows = attainment_rows(year=2026, unit=merged.dien_hong)
+    comm = row(rows, "LIB_LLL_SERVICE:LIB_COMM")
+    # scope: Yên Đỗ, Ia Kring, old Diên Hồng and the new phường itself — not An Bình.
+    # open: 4; reported: in_yen_do, in_ia_kring, in_new = 3; meeting: in_yen_do, in_new = 2
+    # 100 × 2/4 = 50.00 (2030 target 60)
+    assert (comm.numerator, comm.denominator, comm.not_reported, comm.value) == (
+        2,
+        4,
+        1,
+        Decimal("50.00"),
+    )
+    assert comm.unit == "23563"
+    # The old district library stands in a district with no successor: in no commune …
+    dist = row(rows, "LIB_LLL_SERVICE:LIB_DIST")
+    assert dist.denominator == 0
+    # … but in the new province, through old province 64 → 52.
+    province_rows = attainment_rows(year=2026, unit=merged.new_province)
+    assert row(province_rows, "LIB_LLL_SERVICE:LIB_DIST").denominator == 1
+    # new province: all 5 open commune libraries; meeting in_yen_do, in_new, elsewhere → 60.00
+    p = row(province_rows, "LIB_LLL_SERVICE:LIB_COMM")
+    assert (p.numerator, p.denominator, p.value) == (3, 5, Decimal("60.00"))
+    # … which equals the whole province (unit=None)
+    whole = row(attainment_rows(year=2026), "LIB_LLL_SERVICE:LIB_COMM")
+    assert (whole.numerator, whole.denominator) == (3, 5)
+    # The old district A still adds up its own communes (for 2023-2025 reports).
+    old_a = row(attainment_rows(year=2026, unit=merged.district_a), "LIB_LLL_SERVICE:LIB_COMM")
+    assert (old_a.numerator, old_a.denominator) == (1, 3)
+
+
+def _build(province, report, n: int) -> None:
+    communes = [province.commune_a, province.commune_b]
+    reporting = [province.unit_a, province.unit_b]
+    for i in range(n):
+        inst = InstitutionFactory(
+            category=category(("LIB_COMM", "LIB_DIST", "MUS", "CC_VILL")[i % 4]),
+            admin_unit=communes[i % 2],
+            reporting_unit=reporting[i % 2],
+        )
+        for year in (2023, 2024, 2025):
+            report(
+                inst,
+                year,
+                SubmissionState.APPROVED,
+                lll_services=True,
+                user_visits=100 + year - 2023,
+            )
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_engine_runs_a_fixed_number_of_queries(
+    province, plan, report, n, django_assert_num_queries
+):
+    _build(province, report, n)
+    # targets, their categories, their milestones, the aggregate
+    with django_assert_num_queries(4):
+        rows = attainment_rows(year=2025)
+    assert len(rows) == 17  # 6 + 6 + 1 + 1 + 1 + 1 + 1 targets
+    # … plus all units and all succession edges for a scope
+    with django_assert_num_queries(6):
+        attainment_rows(year=2025, unit=province.district_a)
+    with django_assert_num_queries(6):
+        by_unit = attainment_by_unit(
+            year=2025,
+            units=[province.district_a, province.district_b, province.commune_a],
+            approved_only=True,
+        )
+    assert set(by_unit) == {"622", "623", "23557"}
+    comm_p = row(rows, "LIB_LLL_SERVICE:LIB_COMM")
+    comm_a = row(by_unit["622"], "LIB_LLL_SERVICE:LIB_COMM")
+    comm_b = row(by_unit["623"], "LIB_LLL_SERVICE:LIB_COMM")
+    assert comm_a.denominator + comm_b.denominator == comm_p.denominator
