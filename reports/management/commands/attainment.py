@@ -1,0 +1,100 @@
+"""`attainment --year YYYY [--unit CODE] [--format json|csv] [--approved-only]`:
+print every target's attainment row for a year and scope (DESIGN sections 5-6)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Max
+
+from indicators.models import Milestone, Plan
+from reports.attainment import AttainmentRow, ShareRow
+from reports.selectors import attainment_rows, unit_for_code
+
+# Column order: DESIGN section 6's fields first, then the rest of the row.
+SHARE_FIELDS = [
+    "indicator", "target_code", "categories", "year", "unit", "numerator", "denominator",
+    "not_reported", "value", "target", "target_2025", "target_2030", "status",
+    "milestone_year", "phase_start_year", "baseline_value", "projected_value",
+    "yearly_gain_needed", "reported", "expected", "awaiting_approval", "label",
+]  # fmt: skip
+GROWTH_FIELDS = [
+    "indicator", "target_code", "categories", "year", "unit", "yoy_growth", "average_growth",
+    "phase_start_year", "matched_institutions", "target", "status", "target_max",
+    "target_2025", "target_2030", "milestone_year", "yoy_matched_institutions",
+    "reported", "expected", "awaiting_approval", "label",
+]  # fmt: skip
+CSV_FIELDS = ["kind"] + list(dict.fromkeys(SHARE_FIELDS + GROWTH_FIELDS))
+
+
+def row_as_dict(row: AttainmentRow) -> dict[str, Any]:
+    """The row's fields in the documented order, with its kind; Decimals kept."""
+    data = dataclasses.asdict(row)
+    fields = SHARE_FIELDS if isinstance(row, ShareRow) else GROWTH_FIELDS
+    out: dict[str, Any] = {"kind": row.kind}
+    out.update({name: data[name] for name in fields})
+    out["status"] = str(row.status)
+    return out
+
+
+def _json_number(value: Any) -> Any:
+    # 2-decimal Decimals are exact as floats' shortest repr ("66.67"), so JSON
+    # readers get numbers, not strings.
+    return float(value) if isinstance(value, Decimal) else value
+
+
+class Command(BaseCommand):
+    help = "In kết quả thực hiện các chỉ tiêu của kế hoạch / print the plan's attainment rows"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, required=True, help="năm báo cáo / year")
+        parser.add_argument(
+            "--unit",
+            help="mã đơn vị hành chính (mặc định: toàn tỉnh) / administrative unit code",
+        )
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument(
+            "--approved-only",
+            action="store_true",
+            help="chỉ tính số liệu đã duyệt / count approved figures only",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        year: int = options["year"]
+        plan = Plan.objects.order_by("-issued_on", "-pk").first()
+        if plan is None:
+            raise CommandError(
+                "Chưa có kế hoạch: chạy 'load_reference' trước. / No plan loaded: run load_reference."
+            )
+        last = Milestone.objects.filter(target__indicator__plan=plan).aggregate(y=Max("year"))["y"]
+        if not (plan.baseline_year <= year <= (last or plan.baseline_year)):
+            raise CommandError(
+                f"Năm {year} ngoài phạm vi kế hoạch {plan.number} "
+                f"({plan.baseline_year}-{last}). / Year {year} is outside the plan's years."
+            )
+        unit = None
+        if options["unit"]:
+            unit = unit_for_code(options["unit"], year)
+            if unit is None:
+                raise CommandError(
+                    f"Không có đơn vị hành chính mã {options['unit']} trong năm {year}. "
+                    f"/ No administrative unit {options['unit']} in {year}."
+                )
+        rows = [
+            row_as_dict(r)
+            for r in attainment_rows(year=year, unit=unit, approved_only=options["approved_only"])
+        ]
+        if options["format"] == "json":
+            payload = [{k: _json_number(v) for k, v in r.items()} for r in rows]
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        writer = csv.DictWriter(self.stdout, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            r["categories"] = " ".join(r["categories"])
+            writer.writerow({k: "" if v is None else v for k, v in r.items()})
