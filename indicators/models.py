@@ -210,6 +210,9 @@ class Submission(models.Model):
     # version is refused instead of silently overwriting someone else's work.
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # Lateness is judged on the first time the unit sent its report: a report sent
+    # on time and returned after the deadline for a correction is not late.
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -245,7 +248,10 @@ class SubmissionEvent(models.Model):
     from_state = models.CharField(max_length=10, choices=SubmissionState.choices, blank=True)
     to_state = models.CharField(max_length=10, choices=SubmissionState.choices)
     reason = models.TextField(_("lý do"), blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null when the step was taken by a management command (import_figures --submit).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,306 @@
+"""Reads for periods, submissions, figures and activities.
+
+Every object a user asks for comes through one helper per kind built on
+`institutions.roles.reporting_units_for_user`, which answers 404 where the user
+has no access: an officer never learns that another unit's data exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import (
+    Activity,
+    AuditEntry,
+    Figures,
+    PeriodState,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
+from indicators.validation import values_of
+from institutions.models import Institution, ReportingUnit
+from institutions.roles import User, is_reporter, reporting_units_for_user
+
+
+# ---------------------------------------------------------------- periods
+def open_periods() -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.filter(state=PeriodState.OPEN).order_by("-year")
+
+
+def get_period(year: int) -> ReportingPeriod:
+    period = ReportingPeriod.objects.filter(year=year).first()
+    if period is None:
+        raise Http404("No such period")
+    return period
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def days_left(period: ReportingPeriod, *, on: dt.date | None = None) -> int:
+    """Days from `on` (today) to the deadline; negative once it has passed."""
+    return (period.deadline - (on or today())).days
+
+
+# ---------------------------------------------------------------- submissions
+def submissions_for_user(user: User) -> QuerySet[Submission]:
+    """Submissions of the units `user` may see, with unit and period joined."""
+    return Submission.objects.filter(
+        reporting_unit__in=reporting_units_for_user(user)
+    ).select_related("reporting_unit", "period", "submitted_by", "approved_by")
+
+
+def get_submission_for_user(user: User, pk: int) -> Submission:
+    """The submission `pk` if `user` may see it; 404 otherwise. One query."""
+    submission = submissions_for_user(user).filter(pk=pk).first()
+    if submission is None:
+        raise Http404("No such submission")
+    return submission
+
+
+def is_late(
+    submission: Submission | None, period: ReportingPeriod, *, on: dt.date | None = None
+) -> bool:
+    """Late when first sent after the deadline, or not yet sent and the deadline passed."""
+    if submission is not None and submission.first_submitted_at is not None:
+        return timezone.localtime(submission.first_submitted_at).date() > period.deadline
+    return (on or today()) > period.deadline
+
+
+def institutions_for_submission(submission: Submission) -> QuerySet[Institution]:
+    """The institutions a submission reports for: those of its unit open in its year,
+    ordered by category then name (the entry page's grouping)."""
+    return (
+        Institution.objects.filter(reporting_unit_id=submission.reporting_unit_id)
+        .open_in(submission.period.year)
+        .select_related("category")
+        .order_by("category__sort_order", "name", "pk")
+    )
+
+
+def figures_by_institution(submission: Submission) -> dict[int, Figures]:
+    return {f.institution_id: f for f in Figures.objects.filter(submission=submission)}
+
+
+def last_year_values(
+    institution_ids: list[int] | QuerySet, year: int
+) -> dict[int, dict[str, object]]:
+    """Last year's figures of these institutions, whatever unit reported them
+    (an institution keeps its history across the 2025 reorganisation). One query."""
+    return {
+        f.institution_id: values_of(f)
+        for f in Figures.objects.filter(institution_id__in=institution_ids, year=year - 1)
+    }
+
+
+def submission_history(submission: Submission, *, limit: int = 300) -> dict[str, list]:
+    """State changes and audited edits of a submission, newest first. Two queries."""
+    events = list(
+        SubmissionEvent.objects.filter(submission=submission)
+        .select_related("user")
+        .order_by("-at", "-pk")
+    )
+    audit = list(
+        AuditEntry.objects.filter(submission=submission)
+        .select_related("user")
+        .order_by("-at", "-pk")[:limit]
+    )
+    return {"events": events, "audit": audit}
+
+
+def activities_for_submission(submission: Submission) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(submission=submission, is_deleted=False)
+        .select_related("institution")
+        .order_by("date", "pk")
+    )
+
+
+def get_activity_for_user(user: User, pk: int) -> Activity:
+    """An activity (not deleted) of a submission `user` may see; 404 otherwise."""
+    activity = (
+        Activity.objects.filter(
+            pk=pk,
+            is_deleted=False,
+            submission__reporting_unit__in=reporting_units_for_user(user),
+        )
+        .select_related("submission__period", "submission__reporting_unit", "institution")
+        .first()
+    )
+    if activity is None:
+        raise Http404("No such activity")
+    return activity
+
+
+def activity_totals(
+    year: int, *, units: QuerySet[ReportingUnit] | None = None
+) -> dict[str, object]:
+    """Activities of `year` (submitted or approved submissions) summed by task group:
+    {task_group: {count, participants, state_budget, programmes, contributions}}.
+    One aggregate query; for the report and dashboards."""
+    qs = Activity.objects.filter(
+        is_deleted=False,
+        submission__period__year=year,
+        submission__state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED],
+    )
+    if units is not None:
+        qs = qs.filter(submission__reporting_unit__in=units)
+    rows = qs.values("task_group").annotate(
+        count=Count("pk"),
+        participants=Sum("participants"),
+        state_budget=Sum("funding_state_budget"),
+        programmes=Sum("funding_programmes"),
+        contributions=Sum("funding_contributions"),
+    )
+    return {r["task_group"]: r for r in rows}
+
+
+# ---------------------------------------------------------------- review
+def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
+    """Units expected to report for `year`: valid on at least one day of it and
+    with at least one institution open in it. Across the 01/07/2025
+    reorganisation both the district committees (valid to 30/06/2025) and the
+    new commune committees (from 01/07/2025) can be expected for 2025, each for
+    the institutions assigned to it."""
+    open_institutions = Institution.objects.open_in(year)
+    return (
+        ReportingUnit.objects.valid_in_year(year)
+        .filter(pk__in=open_institutions.values("reporting_unit_id"))
+        .annotate(
+            institution_count=Count(
+                "institutions",
+                filter=Q(institutions__opened_year__lte=year)
+                & (
+                    Q(institutions__closed_year__isnull=True)
+                    | Q(institutions__closed_year__gte=year)
+                ),
+            )
+        )
+        .order_by("code")
+    )
+
+
+@dataclass
+class QueueRow:
+    unit: ReportingUnit
+    submission: Submission | None
+    late: bool
+
+    @property
+    def state(self) -> str:
+        return self.submission.state if self.submission else ""
+
+    @property
+    def state_label(self) -> str:
+        return self.submission.get_state_display() if self.submission else _("Chưa nhập")
+
+
+def review_queue(period: ReportingPeriod, *, on: dt.date | None = None) -> list[QueueRow]:
+    """One row per expected unit (and per unexpected unit that still submitted).
+    Two queries whatever the number of units or institutions."""
+    submissions = {
+        s.reporting_unit_id: s
+        for s in Submission.objects.filter(period=period).select_related(
+            "submitted_by", "approved_by"
+        )
+    }
+    rows = []
+    seen = set()
+    for unit in expected_reporting_units(period.year):
+        sub = submissions.get(unit.pk)
+        seen.add(unit.pk)
+        rows.append(QueueRow(unit, sub, _late(sub, period, on)))
+    extra_ids = [uid for uid in submissions if uid not in seen]
+    if extra_ids:
+        for unit in ReportingUnit.objects.filter(pk__in=extra_ids).order_by("code"):
+            unit.institution_count = 0
+            sub = submissions[unit.pk]
+            rows.append(QueueRow(unit, sub, _late(sub, period, on)))
+    return rows
+
+
+def _late(sub: Submission | None, period: ReportingPeriod, on: dt.date | None) -> bool:
+    return is_late(sub, period, on=on)
+
+
+@dataclass
+class Completeness:
+    expected: int
+    submitted: int  # submitted or approved (sent, whatever the review said since)
+    approved: int
+    returned: int
+    late: int
+    days_left: int
+    rows: list[QueueRow]
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def percent_submitted(self) -> float:
+        return 100 * self.submitted / self.expected if self.expected else 0.0
+
+
+def completeness(period: ReportingPeriod, *, on: dt.date | None = None) -> Completeness:
+    rows = review_queue(period, on=on)
+    expected_rows = [r for r in rows if getattr(r.unit, "institution_count", 0)]
+    sent = {SubmissionState.SUBMITTED, SubmissionState.APPROVED}
+    return Completeness(
+        expected=len(expected_rows),
+        submitted=sum(1 for r in expected_rows if r.state in sent),
+        approved=sum(1 for r in expected_rows if r.state == SubmissionState.APPROVED),
+        returned=sum(1 for r in expected_rows if r.state == SubmissionState.RETURNED),
+        late=sum(1 for r in expected_rows if r.late),
+        days_left=days_left(period, on=on),
+        rows=rows,
+    )
+
+
+def units_for_entry(user: User, year: int) -> list[tuple[ReportingUnit, Submission | None]]:
+    """The units `user` reports for that are valid in `year`, with their submission."""
+    units = list(
+        reporting_units_for_user(user).filter(members=user).valid_in_year(year).order_by("code")
+    )
+    subs = {
+        s.reporting_unit_id: s
+        for s in Submission.objects.filter(period__year=year, reporting_unit__in=units)
+    }
+    return [(u, subs.get(u.pk)) for u in units]
+
+
+__all__ = [
+    "activities_for_submission",
+    "activity_totals",
+    "completeness",
+    "days_left",
+    "expected_reporting_units",
+    "figures_by_institution",
+    "get_activity_for_user",
+    "get_period",
+    "get_submission_for_user",
+    "institutions_for_submission",
+    "is_late",
+    "last_year_values",
+    "open_periods",
+    "review_queue",
+    "submission_history",
+    "submissions_for_user",
+    "units_for_entry",
+]
+
+
+def can_report_for(user: User, unit_id: int) -> bool:
+    """Whether `user` enters figures for the unit (a member reporter). One query."""
+    if not is_reporter(user):
+        return False
+    return reporting_units_for_user(user).filter(pk=unit_id, members=user).exists()

@@ -1,0 +1,328 @@
+"""Officers' pages: open the year, enter figures, Excel both ways, activities.
+
+Every submission comes through selectors.get_submission_for_user (404 outside
+scope); every write goes through indicators.services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from indicators import selectors, services
+from indicators.excel import cell_problems, read_table, template_build
+from indicators.forms import (
+    ActivityForm,
+    FiguresForm,
+    ReturnForm,
+    UploadForm,
+    VersionForm,
+    posted_institution_ids,
+)
+from indicators.models import Submission, SubmissionState
+from indicators.services import FiguresInvalid
+from institutions.roles import get_reporting_unit_for_user, is_reviewer
+
+MAX_WARNINGS_SHOWN = 30
+
+
+def _error_text(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@login_required
+def entry_index(request: HttpRequest) -> HttpResponse:
+    """The years open for entry and, for each, the units this user reports for."""
+    years = [
+        (period, selectors.units_for_entry(request.user, period.year))
+        for period in selectors.open_periods()
+    ]
+    return render(request, "indicators/entry_index.html", {"years": years})
+
+
+@login_required
+def entry_open(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
+    """Open (creating the draft the first time) a unit's submission for a year."""
+    unit = get_reporting_unit_for_user(request.user, unit_code)
+    period = selectors.get_period(year)
+    existing = (
+        selectors.submissions_for_user(request.user)
+        .filter(reporting_unit=unit, period=period)
+        .first()
+    )
+    if existing:
+        return redirect("indicators:submission", pk=existing.pk)
+    if not selectors.can_report_for(request.user, unit.pk):
+        raise Http404("No submission")
+    try:
+        submission = services.submission_open(reporting_unit=unit, period=period, user=request.user)
+    except ValidationError as exc:
+        for m in _error_text(exc):
+            messages.error(request, m)
+        return redirect("indicators:entry_index")
+    return redirect("indicators:submission", pk=submission.pk)
+
+
+def _entry_context(
+    request: HttpRequest, submission: Submission, form: FiguresForm | None = None, **extra: object
+) -> dict:
+    period = submission.period
+    can_edit = (
+        selectors.can_report_for(request.user, submission.reporting_unit_id)
+        and submission.is_editable
+        and not period.is_locked
+    )
+    if form is None:
+        institutions = list(selectors.institutions_for_submission(submission))
+        form = FiguresForm(
+            initial={"version": submission.version},
+            institutions=institutions,
+            figures=selectors.figures_by_institution(submission),
+            last_year=selectors.last_year_values([i.pk for i in institutions], period.year),
+            read_only=not can_edit,
+        )
+    reviewer = is_reviewer(request.user)
+    return {
+        "submission": submission,
+        "period": period,
+        "form": form,
+        "can_edit": can_edit,
+        "is_reviewer": reviewer,
+        "can_review": reviewer and not period.is_locked,
+        "return_form": ReturnForm(initial={"version": submission.version}),
+        "late": selectors.is_late(submission, period),
+        "days_left": selectors.days_left(period),
+        "activities": list(selectors.activities_for_submission(submission)),
+        "history": selectors.submission_history(submission),
+        "States": SubmissionState,
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry page: every institution of the unit open that year, grouped by
+    category, last year's values beside the fields; save a draft or submit.
+    A fixed number of queries whatever the number of institutions."""
+    submission = selectors.get_submission_for_user(request.user, pk)
+    if request.method == "GET":
+        return render(request, "indicators/submission.html", _entry_context(request, submission))
+
+    if not selectors.can_report_for(request.user, submission.reporting_unit_id):
+        raise Http404("Not a reporter of this unit")
+    institutions = list(selectors.institutions_for_submission(submission))
+    # A posted field naming an institution outside this submission is tampering.
+    if posted_institution_ids(request.POST) - {i.pk for i in institutions}:
+        raise Http404("Unknown institution")
+    form = FiguresForm(
+        request.POST,
+        institutions=institutions,
+        figures=selectors.figures_by_institution(submission),
+        last_year=selectors.last_year_values([i.pk for i in institutions], submission.period.year),
+    )
+    if not form.is_valid():
+        return render(
+            request,
+            "indicators/submission.html",
+            _entry_context(request, submission, form),
+            status=400,
+        )
+    submitting = "submit" in request.POST
+    try:
+        result = services.figures_save(
+            submission=submission,
+            user=request.user,
+            rows=form.rows(),
+            version=form.cleaned_data["version"],
+        )
+    except FiguresInvalid as exc:
+        form.add_problems(exc.problems)
+        messages.error(
+            request,
+            _("Chưa lưu: có %(n)s giá trị không hợp lệ, xem các ô tô đỏ.")
+            % {"n": len(exc.problems)},
+        )
+        return render(
+            request,
+            "indicators/submission.html",
+            _entry_context(request, submission, form),
+            status=400,
+        )
+    except ValidationError as exc:
+        for m in _error_text(exc):
+            messages.error(request, m)
+        return render(
+            request,
+            "indicators/submission.html",
+            _entry_context(request, submission, form),
+            status=409,
+        )
+    for w in result.warnings[:MAX_WARNINGS_SHOWN]:
+        messages.warning(request, f"{w.institution}: {w.message}")
+    if not submitting:
+        messages.success(request, _("Đã lưu nháp."))
+        return redirect("indicators:submission", pk=submission.pk)
+    try:
+        services.submission_submit(
+            submission=submission, user=request.user, version=submission.version
+        )
+    except FiguresInvalid as exc:
+        return render(
+            request,
+            "indicators/submission.html",
+            _entry_context(request, submission, submit_problems=exc.problems),
+            status=400,
+        )
+    except ValidationError as exc:
+        for m in _error_text(exc):
+            messages.error(request, m)
+        return redirect("indicators:submission", pk=submission.pk)
+    messages.success(request, _("Đã gửi báo cáo. Sở VHTTDL sẽ xem xét và phản hồi."))
+    return redirect("indicators:submission", pk=submission.pk)
+
+
+@login_required
+def template_download(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.get_submission_for_user(request.user, pk)
+    institutions = list(selectors.institutions_for_submission(submission))
+    content = template_build(
+        submission=submission,
+        institutions=institutions,
+        figures=selectors.figures_by_institution(submission),
+        last_year=selectors.last_year_values([i.pk for i in institutions], submission.period.year),
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"so-lieu-{submission.reporting_unit.code}-{submission.period.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figures_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the filled template (xlsx or csv): all or nothing, every bad cell listed."""
+    submission = selectors.get_submission_for_user(request.user, pk)
+    if not selectors.can_report_for(request.user, submission.reporting_unit_id):
+        raise Http404("Not a reporter of this unit")
+    context = {"submission": submission, "period": submission.period}
+    if request.method == "GET":
+        context["form"] = UploadForm(initial={"version": submission.version})
+        return render(request, "indicators/upload.html", context)
+    form = UploadForm(request.POST, request.FILES)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "indicators/upload.html", context, status=400)
+    upload = form.cleaned_data["file"]
+    table = read_table(upload.read(), upload.name)
+    problems = list(table.problems)
+    if not problems:
+        try:
+            services.figures_import(
+                rows=table.rows,
+                year=submission.period.year,
+                user=request.user,
+                submission=submission,
+                version=form.cleaned_data["version"],
+            )
+        except FiguresInvalid as exc:
+            problems = cell_problems(table, exc.problems)
+        except ValidationError as exc:
+            for m in _error_text(exc):
+                messages.error(request, m)
+            return render(request, "indicators/upload.html", context, status=409)
+    if problems:
+        context["problems"] = problems
+        return render(request, "indicators/upload.html", context, status=400)
+    messages.success(
+        request, _("Đã nhận tệp: số liệu của %(n)s thiết chế đã được lưu.") % {"n": len(table.rows)}
+    )
+    return redirect("indicators:submission", pk=submission.pk)
+
+
+# ---------------------------------------------------------------- activities
+def _activity_form_page(
+    request: HttpRequest, submission: Submission, activity=None
+) -> HttpResponse:
+    if not selectors.can_report_for(request.user, submission.reporting_unit_id):
+        raise Http404("Not a reporter of this unit")
+    institutions = selectors.institutions_for_submission(submission)
+    if request.method == "POST":
+        form = ActivityForm(request.POST, instance=activity, institutions=institutions)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            data["key_day"] = data.get("key_day") or ""
+            version = form.cleaned_data["version"]
+            try:
+                if activity is None:
+                    services.activity_create(
+                        submission=submission, user=request.user, data=data, version=version
+                    )
+                else:
+                    services.activity_update(
+                        activity=activity, user=request.user, data=data, version=version
+                    )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for name, errors in exc.error_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(request, _("Đã lưu hoạt động."))
+                return redirect("indicators:submission", pk=submission.pk)
+    else:
+        form = ActivityForm(
+            instance=activity, institutions=institutions, initial={"version": submission.version}
+        )
+    return render(
+        request,
+        "indicators/activity_form.html",
+        {"form": form, "submission": submission, "activity": activity},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.get_submission_for_user(request.user, pk)
+    return _activity_form_page(request, submission)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity_for_user(request.user, pk)
+    return _activity_form_page(request, activity.submission, activity)
+
+
+@login_required
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity_for_user(request.user, pk)
+    submission = activity.submission
+    if not selectors.can_report_for(request.user, submission.reporting_unit_id):
+        raise Http404("Not a reporter of this unit")
+    form = VersionForm(request.POST)
+    try:
+        services.activity_delete(
+            activity=activity,
+            user=request.user,
+            version=form.cleaned_data["version"] if form.is_valid() else None,
+        )
+    except ValidationError as exc:
+        for m in _error_text(exc):
+            messages.error(request, m)
+    else:
+        messages.success(
+            request,
+            _("Đã xóa hoạt động «%(title)s» (vẫn lưu trong nhật ký).") % {"title": activity.title},
+        )
+    return redirect("indicators:submission", pk=submission.pk)
