@@ -1,0 +1,272 @@
+"""Turns the engine's rows into what a dashboard shows: cards with their trend
+and chart data, a units × targets table, drill-down links. No queries of its
+own beyond the engine calls it makes, whose number does not depend on the
+amount of data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+from institutions.models import AdministrativeUnit
+from reports import selectors as engine
+from reports.attainment import AttainmentRow, GrowthRow, ShareRow, Status
+
+STATUS_LABELS: dict[str, Promise] = {
+    Status.ACHIEVED: _("Đạt"),
+    Status.ON_TRACK: _("Đúng lộ trình"),
+    Status.OFF_TRACK: _("Chậm tiến độ"),
+    Status.NO_DATA: _("Chưa có số liệu"),
+}
+# Shown beside the colour so that status never depends on colour alone.
+STATUS_SYMBOLS: dict[str, str] = {
+    Status.ACHIEVED: "✔",
+    Status.ON_TRACK: "↗",
+    Status.OFF_TRACK: "✘",
+    Status.NO_DATA: "–",
+}
+
+WHICH_LABELS: dict[str, Promise] = {
+    "meeting": _("Đạt tiêu chí"),
+    "not_meeting": _("Chưa đạt tiêu chí"),
+    "not_reported": _("Chưa báo cáo"),
+}
+
+
+def status_legend() -> list[dict[str, object]]:
+    return [
+        {"status": s.value, "label": STATUS_LABELS[s], "symbol": STATUS_SYMBOLS[s]} for s in Status
+    ]
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def headline(row: AttainmentRow) -> Decimal | None:
+    """The one number a card or cell shows: the share in percent, or the average
+    annual growth in percent a year."""
+    return row.value if isinstance(row, ShareRow) else row.average_growth
+
+
+@dataclass
+class DrillLink:
+    which: str
+    label: Promise
+    count: int | None
+    url: str | None
+
+
+@dataclass
+class Cell:
+    row: AttainmentRow
+    value: Decimal | None
+    status_label: Promise
+    symbol: str
+    url: str | None
+
+
+@dataclass
+class Card:
+    row: AttainmentRow
+    indicator_name: str
+    chart_id: str
+    value: Decimal | None
+    status_label: Promise
+    symbol: str
+    is_share: bool
+    links: list[DrillLink]
+    trend: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class UnitLine:
+    unit: AdministrativeUnit
+    url: str | None
+    cells: list[Cell | None]
+
+
+@dataclass
+class Dashboard:
+    year: int
+    unit: AdministrativeUnit | None
+    approved_only: bool
+    cards: list[Card]
+    chart_data: dict[str, object]
+    targets: list[AttainmentRow]  # the table's columns, in plan order
+    lines: list[UnitLine]
+    awaiting_approval: bool
+
+
+class Links:
+    """Drill-down URLs, built from one reverse() each, so that a table of a
+    hundred units does not pay for thousands of URL resolutions."""
+
+    def __init__(self, *, enabled: bool, year: int) -> None:
+        self.enabled = enabled
+        self.year = year
+        self._behind = reverse("reports:institutions_behind")
+        self._unit = reverse("reports:unit_dashboard", args=[0]).removesuffix("0/")
+
+    def behind(self, row: AttainmentRow, unit: AdministrativeUnit | None, which: str) -> str | None:
+        if not self.enabled:
+            return None
+        query = {"target": row.target_code, "year": self.year, "which": which}
+        if unit is not None:
+            query["unit"] = unit.pk
+        return f"{self._behind}?{urlencode(query)}"
+
+    def unit(self, unit: AdministrativeUnit) -> str | None:
+        if not self.enabled:
+            return None
+        return f"{self._unit}{unit.pk}/?year={self.year}"
+
+
+def drill_links(
+    row: AttainmentRow, unit: AdministrativeUnit | None, links: Links
+) -> list[DrillLink]:
+    """The counts behind a row, each linking to its institutions."""
+    if isinstance(row, ShareRow):
+        not_meeting = row.denominator - row.numerator - row.not_reported
+        counts = [
+            ("meeting", row.numerator),
+            ("not_meeting", not_meeting),
+            ("not_reported", row.not_reported),
+        ]
+    else:
+        # The engine counts growth on the matched panel, not institution by
+        # institution, so only "not reported" has a count; the lists of those
+        # growing at the target rate on their own, or not, are one click away.
+        counts = [
+            ("meeting", None),
+            ("not_meeting", None),
+            ("not_reported", row.expected - row.reported),
+        ]
+    return [
+        DrillLink(which, WHICH_LABELS[which], count, links.behind(row, unit, which))
+        for which, count in counts
+    ]
+
+
+def _cell(row: AttainmentRow, url: str | None) -> Cell:
+    return Cell(row, headline(row), STATUS_LABELS[row.status], STATUS_SYMBOLS[row.status], url)
+
+
+def _chart_id(target_code: str) -> str:
+    return "chart-" + "".join(c if c.isalnum() else "-" for c in target_code.lower())
+
+
+def chart_series(
+    rows: AttainmentRow, trend: Sequence[AttainmentRow], years: Iterable[int], chart_id: str
+) -> dict[str, object]:
+    """One card's chart: the value per year (null where there is none), and the
+    2025 and 2030 targets as flat lines across the plan's years."""
+    by_year = {r.year: headline(r) for r in trend}
+    years = list(years)
+    series: dict[str, object] = {
+        "id": chart_id,
+        "label": str(rows.label),
+        "kind": "share" if isinstance(rows, ShareRow) else "growth",
+        "years": years,
+        "values": [_num(by_year.get(y)) for y in years],
+        "target2025": _num(rows.target_2025),
+        "target2030": _num(rows.target_2030),
+        "targetMax": _num(rows.target_max) if isinstance(rows, GrowthRow) else None,
+    }
+    return series
+
+
+def chart_labels() -> dict[str, str]:
+    """The words the charts draw, translated here because dashboard.js has no
+    catalogue of its own."""
+    return {
+        "share": str(_("Tỷ lệ đạt (%)")),
+        "growth": str(_("Tăng trưởng bình quân (%/năm)")),
+        "target2025": str(_("Mục tiêu 2025")),
+        "target2030": str(_("Mục tiêu 2030")),
+        "targetMax": str(_("Mức trên của mục tiêu 2030")),
+        "year": str(_("Năm")),
+    }
+
+
+def build_dashboard(
+    *,
+    year: int,
+    first_year: int,
+    horizon: int,
+    unit: AdministrativeUnit | None,
+    approved_only: bool,
+    indicators: dict[str, Indicator],
+    table_units: Sequence[AdministrativeUnit] = (),
+    can_drill: bool,
+) -> Dashboard:
+    """Everything a dashboard page shows for one scope and year. Runs the engine
+    once per year from `first_year` to `year` (the trend) and once for the
+    units × targets table: a number of queries that depends on the year, never
+    on the number of institutions or units."""
+    links = Links(enabled=can_drill, year=year)
+    by_year = {
+        y: engine.attainment_rows(year=y, unit=unit, approved_only=approved_only)
+        for y in range(first_year, year + 1)
+    }
+    rows = by_year[year]
+    cards: list[Card] = []
+    charts: list[dict[str, object]] = []
+    for row in rows:
+        trend = [
+            _cell(r, None)
+            for y in range(first_year, year + 1)
+            for r in by_year[y]
+            if r.target_code == row.target_code
+        ]
+        chart_id = _chart_id(row.target_code)
+        indicator = indicators.get(row.indicator)
+        cards.append(
+            Card(
+                row=row,
+                indicator_name=(indicator.name if indicator else row.indicator),
+                chart_id=chart_id,
+                value=headline(row),
+                status_label=STATUS_LABELS[row.status],
+                symbol=STATUS_SYMBOLS[row.status],
+                is_share=isinstance(row, ShareRow),
+                links=drill_links(row, unit, links),
+                trend=trend,
+            )
+        )
+        charts.append(
+            chart_series(
+                row, [c.row for c in trend], range(first_year, max(horizon, year) + 1), chart_id
+            )
+        )
+
+    lines: list[UnitLine] = []
+    if table_units:
+        per_unit = engine.attainment_by_unit(
+            year=year, units=list(table_units), approved_only=approved_only
+        )
+        for child in table_units:
+            unit_rows = {r.target_code: r for r in per_unit.get(child.code, [])}
+            cells: list[Cell | None] = []
+            for r in rows:
+                own = unit_rows.get(r.target_code)
+                cells.append(_cell(own, links.behind(own, child, "not_meeting")) if own else None)
+            lines.append(UnitLine(child, links.unit(child), cells))
+
+    return Dashboard(
+        year=year,
+        unit=unit,
+        approved_only=approved_only,
+        cards=cards,
+        chart_data={"charts": charts, "labels": chart_labels()},
+        targets=list(rows),
+        lines=lines,
+        awaiting_approval=any(r.awaiting_approval for r in rows),
+    )

@@ -1,0 +1,76 @@
+"""Reads the dashboards need besides attainment: who has submitted what, and
+which administrative units a dashboard's table lists. Attainment itself comes
+from the engine (`reports.selectors`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from indicators.models import Indicator, Plan, Submission, SubmissionState
+from institutions.models import AdministrativeUnit, Level, ReportingUnit
+
+NOT_STARTED = "not_started"
+
+
+def submission_progress(
+    *, year: int, reporting_units: QuerySet[ReportingUnit] | None = None
+) -> list[ReportingUnit]:
+    """The reporting units expected to report for `year` (valid that year, with at
+    least one institution open that year), each annotated with `open_institutions`
+    and its submission's `submission_state` (NOT_STARTED when there is none),
+    `submission_id`, `return_reason`, `submitted_at` and `submission_updated_at`.
+    Ordered by code. One query."""
+    qs = reporting_units if reporting_units is not None else ReportingUnit.objects.all()
+    submission = Submission.objects.filter(reporting_unit=OuterRef("pk"), period__year=year)
+    open_that_year = Q(institutions__opened_year__lte=year) & (
+        Q(institutions__closed_year__isnull=True) | Q(institutions__closed_year__gte=year)
+    )
+    units = (
+        qs.valid_in_year(year)
+        .select_related("admin_unit")
+        .annotate(
+            open_institutions=Count("institutions", filter=open_that_year),
+            submission_id=Subquery(submission.values("pk")[:1]),
+            submission_state=Subquery(submission.values("state")[:1]),
+            return_reason=Subquery(submission.values("return_reason")[:1]),
+            submitted_at=Subquery(submission.values("submitted_at")[:1]),
+            submission_updated_at=Subquery(submission.values("updated_at")[:1]),
+        )
+        .filter(open_institutions__gt=0)
+        .order_by("code")
+    )
+    result = list(units)
+    for unit in result:
+        unit.submission_state = unit.submission_state or NOT_STARTED
+    return result
+
+
+def progress_counts(units: list[ReportingUnit]) -> dict[str, int]:
+    """How many of `units` (from submission_progress) are in each state."""
+    counts = {NOT_STARTED: 0, **{state: 0 for state in SubmissionState.values}}
+    for unit in units:
+        counts[unit.submission_state] += 1
+    return counts
+
+
+def table_units(*, year: int, unit: AdministrativeUnit | None) -> list[AdministrativeUnit]:
+    """The units a dashboard's units × targets table lists for `year`: for the
+    province, the units directly under the province as they stood at the end of
+    the year (the 17 districts until the 01/07/2025 reorganisation, the new
+    communes after it); for a unit, its children as they stood at the end of the
+    year or on the unit's last day. One query."""
+    day = dt.date(year, 12, 31)
+    if unit is None:
+        qs = AdministrativeUnit.objects.filter(parent__level=Level.PROVINCE)
+    else:
+        if unit.valid_to and unit.valid_to < day:
+            day = unit.valid_to
+        qs = unit.children.all()
+    return list(qs.valid_on(day).order_by("code"))
+
+
+def indicator_names(plan: Plan) -> dict[str, Indicator]:
+    """The plan's indicators by code, for headings. One query."""
+    return {i.code: i for i in Indicator.objects.filter(plan=plan)}

@@ -1,0 +1,278 @@
+"""Dashboard pages. Thin: check access (access.py), read (the engine and
+selectors.py), shape (presenters.py), render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from indicators.models import PeriodState, ReportingPeriod, SubmissionState
+from institutions.models import AdministrativeUnit
+from institutions.roles import is_reporter, is_reviewer, reporting_units_for_user
+from reports import selectors as engine
+from reports.attainment import Status
+from reports.dashboards import access, presenters, selectors
+from reports.dashboards.forms import BehindForm
+from reports.dashboards.years import BadYear, YearRange, selected_year, year_range
+
+# The data-entry pages belong to the figures capability; link to the first of
+# these that exists, else to the home page.
+ENTRY_URL_NAMES = ("indicators:submission_list", "indicators:entry", "indicators:my_submissions")
+
+
+def _entry_url() -> str:
+    for name in ENTRY_URL_NAMES:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("home")
+
+
+def _bad_request(request: HttpRequest, message: str, years: YearRange | None) -> HttpResponse:
+    return render(
+        request,
+        "reports/dashboards/bad_request.html",
+        {"message": message, "years": years},
+        status=400,
+    )
+
+
+def _no_plan(request: HttpRequest) -> HttpResponse:
+    return _bad_request(request, _("Chưa nạp kế hoạch và các chỉ tiêu (load_reference)."), None)
+
+
+def _dashboard_page(
+    request: HttpRequest,
+    *,
+    years: YearRange,
+    year: int,
+    unit: AdministrativeUnit | None,
+    approved_only: bool,
+    can_drill: bool,
+    with_table: bool,
+    extra: dict[str, object],
+) -> HttpResponse:
+    dashboard = presenters.build_dashboard(
+        year=year,
+        first_year=years.first,
+        horizon=years.horizon,
+        unit=unit,
+        approved_only=approved_only,
+        indicators=selectors.indicator_names(years.plan),
+        table_units=selectors.table_units(year=year, unit=unit) if with_table else (),
+        can_drill=can_drill,
+    )
+    return render(
+        request,
+        "reports/dashboards/dashboard.html",
+        {
+            "dashboard": dashboard,
+            "years": years,
+            "year": year,
+            "legend": presenters.status_legend(),
+            **extra,
+        },
+    )
+
+
+def province_dashboard(request: HttpRequest) -> HttpResponse:
+    """The province: everything for reviewers; the approved figures at province
+    level for everyone else (the public view)."""
+    years = year_range()
+    if years is None:
+        return _no_plan(request)
+    try:
+        year = selected_year(request, years)
+    except BadYear as error:
+        return _bad_request(request, str(error), years)
+    reviewer = is_reviewer(request.user)
+    extra: dict[str, object] = {"is_province": True}
+    if reviewer:
+        progress = selectors.submission_progress(year=year)
+        extra["progress"] = selectors.progress_counts(progress)
+        extra["progress_total"] = len(progress)
+    elif is_reporter(request.user):
+        extra["own_units"] = access.own_dashboard_units(request.user)
+    return _dashboard_page(
+        request,
+        years=years,
+        year=year,
+        unit=None,
+        approved_only=not reviewer,
+        can_drill=reviewer,
+        with_table=reviewer,
+        extra=extra,
+    )
+
+
+@login_required
+def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """One administrative unit, for reviewers and for the officers whose
+    reporting units stand in it (404 for anyone else)."""
+    unit = access.get_dashboard_unit_for_user(request.user, pk)
+    years = year_range()
+    if years is None:
+        return _no_plan(request)
+    try:
+        year = selected_year(request, years)
+    except BadYear as error:
+        return _bad_request(request, str(error), years)
+    # What the user still has to do this year, for the reporting units of theirs
+    # that stand in this unit.
+    mine = reporting_units_for_user(request.user).filter(members=request.user, admin_unit=unit)
+    todo = selectors.submission_progress(year=year, reporting_units=mine)
+    return _dashboard_page(
+        request,
+        years=years,
+        year=year,
+        unit=unit,
+        approved_only=False,
+        can_drill=True,
+        with_table=True,
+        extra={
+            "is_province": False,
+            "todo": todo,
+            "entry_url": _entry_url(),
+            "editable_states": (
+                selectors.NOT_STARTED,
+                SubmissionState.DRAFT,
+                SubmissionState.RETURNED,
+            ),
+        },
+    )
+
+
+@login_required
+def my_dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own dashboard: the province for reviewers, the unit
+    for an officer with one, a choice for an officer with several."""
+    if is_reviewer(request.user):
+        return redirect("reports:dashboard")
+    units = access.own_dashboard_units(request.user)
+    if len(units) == 1:
+        return redirect("reports:unit_dashboard", pk=units[0].pk)
+    return render(request, "reports/dashboards/my_units.html", {"units": units})
+
+
+@login_required
+def institutions_behind(request: HttpRequest) -> HttpResponse:
+    """The institutions behind one number: those meeting the criterion, not
+    meeting it, or not reported, for a target, year and unit."""
+    form = BehindForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, _("Đường dẫn không hợp lệ."), None)
+    data = form.cleaned_data
+    unit = None
+    if data["unit"] is not None:
+        unit = access.get_dashboard_unit_for_user(request.user, data["unit"])
+    elif not is_reviewer(request.user):
+        raise Http404("Province drill-down is for reviewers")
+    years = year_range()
+    if years is None:
+        return _no_plan(request)
+    if not years.first <= data["year"] <= years.last:
+        return _bad_request(
+            request,
+            _("Không có số liệu cho năm %(year)s. Hãy chọn năm từ %(first)s đến %(last)s.")
+            % {"year": data["year"], "first": years.first, "last": years.last},
+            years,
+        )
+    rows = engine.attainment_rows(year=data["year"], unit=unit)
+    row = next((r for r in rows if r.target_code == data["target"]), None)
+    if row is None:
+        raise Http404("No such target")
+    which = data["which"]
+    institutions = list(
+        engine.institutions_behind(
+            target_code=row.target_code, year=data["year"], unit=unit, which=which
+        ).select_related("category", "admin_unit", "reporting_unit")
+    )
+    links = presenters.Links(enabled=True, year=data["year"])
+    return render(
+        request,
+        "reports/dashboards/behind.html",
+        {
+            "row": row,
+            "unit": unit,
+            "year": data["year"],
+            "which": which,
+            "which_label": presenters.WHICH_LABELS[which],
+            "tabs": presenters.drill_links(row, unit, links),
+            "institutions": institutions,
+            "status_label": presenters.STATUS_LABELS[row.status],
+            "symbol": presenters.STATUS_SYMBOLS[row.status],
+            "value": presenters.headline(row),
+            "back_url": (
+                links.unit(unit)
+                if unit is not None
+                else f"{reverse('reports:dashboard')}?year={data['year']}"
+            ),
+        },
+    )
+
+
+def accountability(request: HttpRequest) -> HttpResponse:
+    """For reviewers, on one screen: who has not submitted, who was returned and
+    why, and which units are off track on which targets with the catch-up they
+    need."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_reviewer(request.user):
+        raise PermissionDenied
+    years = year_range()
+    if years is None:
+        return _no_plan(request)
+    try:
+        year = selected_year(request, years)
+    except BadYear as error:
+        return _bad_request(request, str(error), years)
+    progress = selectors.submission_progress(year=year)
+    not_submitted = [
+        u for u in progress if u.submission_state in (selectors.NOT_STARTED, SubmissionState.DRAFT)
+    ]
+    returned = [u for u in progress if u.submission_state == SubmissionState.RETURNED]
+    units = selectors.table_units(year=year, unit=None)
+    per_unit = engine.attainment_by_unit(year=year, units=units)
+    links = presenters.Links(enabled=True, year=year)
+    behind: list[dict[str, object]] = []
+    for unit in units:
+        for row in per_unit.get(unit.code, []):
+            if row.status == Status.OFF_TRACK:
+                behind.append(
+                    {
+                        "unit": unit,
+                        "row": row,
+                        "value": presenters.headline(row),
+                        "projected": getattr(row, "projected_value", None),
+                        "gain": getattr(row, "yearly_gain_needed", None),
+                        "links": presenters.drill_links(row, unit, links),
+                        "unit_url": links.unit(unit),
+                    }
+                )
+    # Largest catch-up first: where the effort is most needed.
+    behind.sort(key=lambda b: -(b["gain"] or 0))
+    period = ReportingPeriod.objects.filter(year=year).first()
+    return render(
+        request,
+        "reports/dashboards/accountability.html",
+        {
+            "years": years,
+            "year": year,
+            "period": period,
+            "period_open": period is not None and period.state == PeriodState.OPEN,
+            "progress_total": len(progress),
+            "counts": selectors.progress_counts(progress),
+            "not_submitted": not_submitted,
+            "returned": returned,
+            "behind": behind,
+            "indicators": selectors.indicator_names(years.plan),
+            "symbol": presenters.STATUS_SYMBOLS[Status.OFF_TRACK],
+            "status_label": presenters.STATUS_LABELS[Status.OFF_TRACK],
+        },
+    )

@@ -1,0 +1,76 @@
+"""The years a dashboard can show, and reading `?year=` safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import Plan, ReportingPeriod
+
+
+@dataclass(frozen=True)
+class YearRange:
+    plan: Plan
+    first: int  # the plan's baseline year
+    last: int  # the last year with a period, or this year, never past the plan's horizon
+    horizon: int  # the last milestone year (2030)
+    default: int
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first, self.last + 1))
+
+
+class BadYear(ValueError):
+    """`?year=` is not a year the dashboard can show; the message says which are."""
+
+
+def year_range(*, today: dt.date | None = None) -> YearRange | None:
+    """The selectable years: from the plan's baseline year to the latest reporting
+    period (or this year), capped at the plan's last milestone. None when no plan
+    is loaded. Two queries."""
+    plan = (
+        Plan.objects.annotate(horizon=Max("indicators__targets__milestones__year"))
+        .order_by("pk")
+        .first()
+    )
+    if plan is None:
+        return None
+    today = today or timezone.localdate()
+    horizon = plan.horizon or today.year
+    latest_period = ReportingPeriod.objects.aggregate(y=Max("year"))["y"]
+    last = max(today.year, latest_period or 0)
+    last = max(plan.baseline_year, min(last, horizon))
+    # The default is the latest year anyone could have reported for: the newest
+    # period if there is one, else last year (this year's figures come in December).
+    default = latest_period if latest_period else today.year - 1
+    default = min(max(default, plan.baseline_year), last)
+    return YearRange(
+        plan=plan, first=plan.baseline_year, last=last, horizon=horizon, default=default
+    )
+
+
+def selected_year(request: HttpRequest, years: YearRange) -> int:
+    """The year asked for in `?year=`, or the default; BadYear when it is not a
+    number or outside the selectable years."""
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return years.default
+    try:
+        year = int(raw)
+    except ValueError:
+        raise BadYear(
+            _("“%(raw)s” không phải là một năm. Hãy chọn năm từ %(first)s đến %(last)s.")
+            % {"raw": raw[:20], "first": years.first, "last": years.last}
+        ) from None
+    if not years.first <= year <= years.last:
+        raise BadYear(
+            _("Không có số liệu cho năm %(year)s. Hãy chọn năm từ %(first)s đến %(last)s.")
+            % {"year": year, "first": years.first, "last": years.last}
+        )
+    return year
