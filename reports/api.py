@@ -1,0 +1,174 @@
+"""Read-only JSON API (/api/v1/): institutions, indicators with targets and
+milestones, and attainment by year and unit. Documented at /api/v1/schema/
+(OpenAPI 3) and /api/v1/docs/ (Redoc, vendored: the portal runs on a closed
+network, so nothing loads from a CDN).
+
+Who sees which attainment:
+- anonymous visitors: approved figures only, for the province or a province-
+  or district-level unit (never a commune);
+- reviewers and administrators: any unit, submitted and approved figures
+  (`approved_only=true` to see the public numbers);
+- district and commune officers: submitted and approved figures for the units
+  inside their reporting units' scope; elsewhere, what the public sees;
+- institution-level figures are never served here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.templatetags.static import static
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularRedocView
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from indicators.models import Indicator, Plan, Target
+from institutions.models import AdministrativeUnit, Institution, Level, ReportingUnitKind
+from institutions.roles import is_reviewer, reporting_units_for_user
+from reports.selectors import UnitGraph, attainment_rows, unit_for_code
+from reports.serializers import AttainmentSerializer, IndicatorSerializer, InstitutionSerializer
+
+PUBLIC_LEVELS = {Level.PROVINCE, Level.DISTRICT}
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("category", str, description="category code, e.g. LIB_COMM"),
+        OpenApiParameter("year", int, description="only institutions open in this year"),
+        OpenApiParameter("reporting_unit", str, description="reporting unit code"),
+    ]
+)
+class InstitutionList(generics.ListAPIView):
+    """Institutions, with category, administrative unit, reporting unit and the
+    years they were open. Two queries a page (count and rows)."""
+
+    serializer_class = InstitutionSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Institution]:
+        qs = Institution.objects.select_related("category", "admin_unit", "reporting_unit")
+        params = self.request.query_params
+        if params.get("category"):
+            qs = qs.filter(category__code=params["category"])
+        if params.get("reporting_unit"):
+            qs = qs.filter(reporting_unit__code=params["reporting_unit"])
+        if params.get("year"):
+            qs = qs.open_in(_year(params["year"]))
+        return qs.order_by("code")
+
+
+class InstitutionDetail(generics.RetrieveAPIView):
+    serializer_class = InstitutionSerializer
+    lookup_field = "code"
+    queryset = Institution.objects.select_related("category", "admin_unit", "reporting_unit")
+
+
+class IndicatorList(generics.ListAPIView):
+    """The current plan's indicators with their targets and milestones. Five
+    queries a page (count, indicators with the plan, targets, categories,
+    milestones)."""
+
+    serializer_class = IndicatorSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        plan = Plan.objects.order_by("-issued_on", "-pk").values("pk")[:1]
+        targets = Target.objects.prefetch_related("categories", "milestones").order_by(
+            "sort_order", "pk"
+        )
+        return (
+            Indicator.objects.filter(plan_id=plan)
+            .select_related("plan")
+            .prefetch_related(Prefetch("targets", queryset=targets))
+            .order_by("sort_order", "pk")
+        )
+
+
+def _year(raw: str | None) -> int:
+    try:
+        year = int(raw or "")
+    except ValueError:
+        raise ValidationError({"year": "Năm không hợp lệ / year must be a number"}) from None
+    if not 1900 <= year <= 2100:
+        raise ValidationError({"year": "Năm không hợp lệ / year out of range"})
+    return year
+
+
+def _own_scope(request: Request) -> set[int]:
+    """Unit ids an officer's district or commune committees cover. Reporting
+    units of sectors (schools, army, university) do not grant a territory."""
+    units = reporting_units_for_user(request.user).filter(
+        kind__in=[ReportingUnitKind.DISTRICT_COMMITTEE, ReportingUnitKind.COMMUNE_COMMITTEE]
+    )
+    admin_ids = [ru.admin_unit_id for ru in units]
+    if not admin_ids:
+        return set()
+    graph = UnitGraph.load()
+    return set().union(*(graph.scope(pk) for pk in admin_ids))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("year", int, required=True, description="reporting year"),
+        OpenApiParameter(
+            "unit",
+            str,
+            description="administrative unit code, resolved for `year` (default: the province)",
+        ),
+        OpenApiParameter(
+            "approved_only",
+            bool,
+            description="count approved figures only (always true for anonymous visitors)",
+        ),
+    ],
+    responses=AttainmentSerializer,
+)
+class AttainmentView(APIView):
+    """Every target's attainment for a year and an administrative unit (DESIGN 5)."""
+
+    def get(self, request: Request) -> Response:
+        year = _year(request.query_params.get("year"))
+        code = request.query_params.get("unit")
+        unit: AdministrativeUnit | None = None
+        if code:
+            unit = unit_for_code(code, year)
+            if unit is None:
+                raise NotFound(f"Không có đơn vị hành chính mã {code} trong năm {year}.")
+        asked_approved = request.query_params.get("approved_only", "").lower() in {"1", "true"}
+        trusted = is_reviewer(request.user) or (
+            unit is not None and request.user.is_authenticated and unit.pk in _own_scope(request)
+        )
+        if trusted:
+            approved_only = asked_approved
+        else:
+            # The public view: approved figures, province and district level only.
+            if unit is not None and unit.level not in PUBLIC_LEVELS:
+                raise PermissionDenied(
+                    "Số liệu cấp xã chỉ dành cho người dùng được phân quyền. "
+                    "/ Commune-level attainment is for signed-in users with access."
+                )
+            approved_only = True
+        rows = attainment_rows(year=year, unit=unit, approved_only=approved_only)
+        data = {"year": year, "unit": unit, "approved_only": approved_only, "results": rows}
+        return Response(AttainmentSerializer(data).data)
+
+
+class DocsView(SpectacularRedocView):
+    """Redoc served from static/vendor/redoc (no CDN, no web fonts)."""
+
+    template_name = "api/docs.html"
+    url_name = "api:schema"
+
+    @staticmethod
+    def _redoc_standalone() -> str:
+        return static("vendor/redoc/redoc.standalone.js")
