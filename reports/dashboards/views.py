@@ -20,18 +20,25 @@ from reports.dashboards import access, presenters, selectors
 from reports.dashboards.forms import BehindForm
 from reports.dashboards.years import BadYear, YearRange, selected_year, year_range
 
-# The data-entry pages belong to the figures capability; link to the first of
-# these that exists, else to the home page.
-ENTRY_URL_NAMES = ("indicators:submission_list", "indicators:entry", "indicators:my_submissions")
+# The data-entry and review pages belong to the figures capability (the
+# `indicators` namespace); link to them by name when they exist, else home.
 
 
-def _entry_url() -> str:
-    for name in ENTRY_URL_NAMES:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return reverse("home")
+def _url_or_home(name: str, *args: object) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def _attach_links(units: list, *, year: int) -> None:
+    """Give each reporting unit from submission_progress its entry and
+    submission links."""
+    for ru in units:
+        ru.entry_url = _url_or_home("indicators:entry_open", year, ru.code)
+        ru.submission_url = (
+            _url_or_home("indicators:submission", ru.submission_id) if ru.submission_id else None
+        )
 
 
 def _bad_request(request: HttpRequest, message: str, years: YearRange | None) -> HttpResponse:
@@ -127,6 +134,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     # that stand in this unit.
     mine = reporting_units_for_user(request.user).filter(members=request.user, admin_unit=unit)
     todo = selectors.submission_progress(year=year, reporting_units=mine)
+    _attach_links(todo, year=year)
     return _dashboard_page(
         request,
         years=years,
@@ -138,7 +146,6 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         extra={
             "is_province": False,
             "todo": todo,
-            "entry_url": _entry_url(),
             "editable_states": (
                 selectors.NOT_STARTED,
                 SubmissionState.DRAFT,
@@ -233,6 +240,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
     except BadYear as error:
         return _bad_request(request, str(error), years)
     progress = selectors.submission_progress(year=year)
+    _attach_links(progress, year=year)
     not_submitted = [
         u for u in progress if u.submission_state in (selectors.NOT_STARTED, SubmissionState.DRAFT)
     ]

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def card(html: str, target: str) -> str:
+    """The HTML of one target's card."""
+    match = re.search(rf'<article[^>]*data-target="{re.escape(target)}".*?</article>', html, re.S)
+    assert match, f"no card for {target}"
+    return match.group(0)
+
+
+def test_reviewer_sees_every_target_with_value_status_and_completeness(known, reviewer):
+    response = client_for(reviewer).get("/dashboard/?year=2024")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<article") == 17  # the plan's 17 targets
+    comm = card(html, "LIB_LLL_SERVICE:LIB_COMM")
+    assert 'data-status="achieved"' in comm
+    assert "50,0&nbsp;%" in comm  # 3 of 6, Vietnamese decimal comma
+    assert "Đạt" in comm
+    assert "Đã báo cáo 5/6 thiết chế" in comm
+    assert "còn chờ duyệt" in comm  # unit_a's 2024 submission is only submitted
+    dist = card(html, "LIB_LLL_SERVICE:LIB_DIST")
+    assert 'data-status="off_track"' in dist
+    assert "Chậm tiến độ" in dist
+    assert "0,0&nbsp;%" in dist
+    museum = card(html, "MUS_EDU_PROGRAM:MUS")
+    assert "Chưa có số liệu" in museum
+
+
+def test_every_card_number_links_to_the_institutions_behind_it(known, reviewer):
+    html = client_for(reviewer).get("/dashboard/?year=2024").content.decode()
+    comm = card(html, "LIB_LLL_SERVICE:LIB_COMM")
+    assert re.search(r'which=meeting"[^>]*>Đạt tiêu chí: <strong>3</strong>', comm)
+    assert re.search(r'which=not_meeting"[^>]*>Chưa đạt tiêu chí: <strong>2</strong>', comm)
+    assert re.search(r'which=not_reported"[^>]*>Chưa báo cáo: <strong>1</strong>', comm)
+
+
+def test_the_units_table_lists_the_districts_coloured_by_status(known, reviewer):
+    html = client_for(reviewer).get("/dashboard/?year=2024").content.decode()
+    table = html[html.index('data-testid="units-table"') :]
+    assert "Thành phố Pleiku" in table and "Thị xã An Khê" in table
+    # Pleiku's commune libraries: 1 of 4 = 25 %, off track; An Khê's: 2 of 2.
+    row_a = table[table.index("Thành phố Pleiku") : table.index("Thị xã An Khê")]
+    assert re.search(r'status-off_track" data-status="off_track"><a [^>]*>25,0</a>', row_a)
+    row_b = table[table.index("Thị xã An Khê") :]
+    assert re.search(r'status-achieved" data-status="achieved"><a [^>]*>100,0</a>', row_b)
+
+
+def test_chart_data_and_its_table_carry_the_trend_from_the_baseline(known, reviewer):
+    html = client_for(reviewer).get("/dashboard/?year=2024").content.decode()
+    assert '<script id="dashboard-data" type="application/json">' in html
+    assert "<script>" not in html  # no inline script beyond the data block
+    comm = card(html, "LIB_LLL_SERVICE:LIB_COMM")
+    assert "Xem bảng số liệu" in comm
+    assert re.search(r"<th scope=\"row\">2023</th><td class=\"num\">33,3&nbsp;%", comm)
+    assert re.search(r"<th scope=\"row\">2024</th><td class=\"num\">50,0&nbsp;%", comm)
+    assert 'role="img" aria-label="Biểu đồ' in comm
+
+
+def test_the_progress_at_a_glance_counts_submissions(known, reviewer):
+    html = client_for(reviewer).get("/dashboard/?year=2024").content.decode()
+    assert "1/2 đơn vị báo cáo đã được duyệt." in html
+    assert '<dd class="d-inline" data-state="submitted">1</dd>' in html
+
+
+def test_changing_the_year_changes_the_figures(known, reviewer):
+    html = client_for(reviewer).get("/dashboard/?year=2023").content.decode()
+    comm = card(html, "LIB_LLL_SERVICE:LIB_COMM")
+    assert "33,3&nbsp;%" in comm  # 2 of 6 in the baseline year
+    assert '<option value="2023" selected>' in html
+
+
+@pytest.mark.parametrize("year", ["1999", "2031", "abc", "20244"])
+def test_a_year_outside_the_plan_gets_a_clear_message_not_an_error(known, reviewer, year):
+    response = client_for(reviewer).get(f"/dashboard/?year={year}")
+    assert response.status_code == 400
+    assert "Hãy chọn năm từ 2023 đến" in response.content.decode()
+
+
+def test_the_public_sees_approved_figures_at_province_level_only(known):
+    response = client_for(None).get("/dashboard/?year=2024")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Chỉ gồm số liệu đã được Sở Văn hóa" in html
+    comm = card(html, "LIB_LLL_SERVICE:LIB_COMM")
+    assert "33,3&nbsp;%" in comm  # only An Khê's approved 2 of 6
+    assert "/dashboard/behind/" not in html  # no drill-down to institutions
+    assert 'data-testid="units-table"' not in html
+    assert 'data-testid="progress"' not in html
+
+
+def test_an_officer_sees_the_public_province_view_and_a_link_to_their_own(known, officer_a):
+    html = client_for(officer_a).get("/dashboard/?year=2024").content.decode()
+    assert "Chỉ gồm số liệu đã được Sở Văn hóa" in html
+    assert "/dashboard/behind/" not in html
+    own = html[html.index('data-testid="own-units"') :]
+    assert f"/dashboard/unit/{known.p.district_a.pk}/" in own[:400]

@@ -1,0 +1,85 @@
+"""Dashboards run a fixed number of queries: the same for a handful of
+institutions and for many more (an N+1 regression fails here)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators.models import Submission
+from tests.conftest import client_for
+from tests.dashboards.conftest import figures
+from tests.factories import AdministrativeUnitFactory, InstitutionFactory, category
+
+pytestmark = pytest.mark.django_db
+
+# Engine (reports/selectors.py): 4 queries a year for the province, 6 for a
+# unit, 6 for the units table; the trend reads every year from 2023. The page
+# adds session, user and groups (signed in), plan, latest period, indicators,
+# and for reviewers the table's units and the submission progress.
+PROVINCE_2024_REVIEWER = 22
+PROVINCE_2024_PUBLIC = 11
+UNIT_2024_OFFICER = 27
+ACCOUNTABILITY_2024 = 15
+BEHIND_2024 = 13
+
+
+def grow(known, n: int = 15) -> None:
+    """n more commune libraries with figures in each district, and a commune more."""
+    p = known.p
+    extra_commune = AdministrativeUnitFactory(name="Xã thêm", parent=p.district_a)
+    for year in (2023, 2024):
+        sub_a = Submission.objects.get(reporting_unit=p.unit_a, period__year=year)
+        sub_b = Submission.objects.get(reporting_unit=p.unit_b, period__year=year)
+        for i in range(n):
+            for unit, commune, sub in (
+                (p.unit_a, extra_commune, sub_a),
+                (p.unit_b, p.commune_b, sub_b),
+            ):
+                inst, _ = type(known.dist_a).objects.get_or_create(
+                    code=f"X-{unit.code}-{i}",
+                    defaults={
+                        "name": f"Thư viện thêm {i}",
+                        "category": category("LIB_COMM"),
+                        "admin_unit": commune,
+                        "reporting_unit": unit,
+                        "opened_year": 2010,
+                    },
+                )
+                figures(inst, sub, year, lll=i % 2 == 0)
+    InstitutionFactory(category=category("MUS"), admin_unit=p.commune_b, reporting_unit=p.unit_b)
+
+
+def count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "expected"),
+    [
+        ("reviewer", "/dashboard/?year=2024", PROVINCE_2024_REVIEWER),
+        (None, "/dashboard/?year=2024", PROVINCE_2024_PUBLIC),
+        ("officer_a", "/dashboard/unit/{district_a}/?year=2024", UNIT_2024_OFFICER),
+        ("reviewer", "/dashboard/accountability/?year=2024", ACCOUNTABILITY_2024),
+        (
+            "reviewer",
+            "/dashboard/behind/?target=LIB_LLL_SERVICE:LIB_COMM&year=2024&which=meeting",
+            BEHIND_2024,
+        ),
+    ],
+)
+def test_the_query_count_does_not_grow_with_the_data(
+    known, request, django_assert_num_queries, persona, url, expected
+):
+    client = client_for(request.getfixturevalue(persona) if persona else None)
+    url = url.format(district_a=known.p.district_a.pk)
+    client.get(url)  # warm the session and caches
+    with django_assert_num_queries(expected):
+        client.get(url)
+    grow(known)
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
