@@ -83,8 +83,9 @@ class FiguresForm(forms.Form):
                 help_text = _("Năm trước: %(value)s") % {"value": last_text}
                 attrs = {"aria-describedby": f"id_{name}_helptext"}
                 if spec.type == FieldType.YES_NO:
-                    field = forms.ChoiceField(
-                        choices=YES_NO_CHOICES, required=False, widget=forms.Select(attrs=attrs)
+                    # A CharField behind a select: validation.py judges the answer.
+                    field = forms.CharField(
+                        required=False, widget=forms.Select(choices=YES_NO_CHOICES, attrs=attrs)
                     )
                 elif spec.type == FieldType.COUNT:
                     # A CharField so that validation.py, not the form, judges the value.

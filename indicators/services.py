@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -185,6 +186,21 @@ def _bump_version(submission: Submission, version: int | None) -> None:
     submission.version = expected + 1
 
 
+@contextmanager
+def _submission_write(submission: Submission, version: int | None) -> Iterator[None]:
+    """One write to a submission: a transaction that refuses a locked period and
+    claims the next version. If anything fails, the in-memory submission is read
+    back so that its version and state match the rolled-back database."""
+    try:
+        with transaction.atomic():
+            _ensure_period_open(submission.period)
+            _bump_version(submission, version)
+            yield
+    except Exception:
+        submission.refresh_from_db()
+        raise
+
+
 def _ensure_editable(submission: Submission) -> None:
     if not submission.is_editable:
         raise ValidationError(
@@ -356,9 +372,7 @@ def submission_submit(
     *, submission: Submission, user: User | None, version: int | None = None
 ) -> Submission:
     """draft/returned → submitted, once every required answer is there."""
-    with transaction.atomic():
-        _ensure_period_open(submission.period)
-        _bump_version(submission, version)
+    with _submission_write(submission, version):
         if submission.state not in (SubmissionState.DRAFT, SubmissionState.RETURNED):
             raise ValidationError(
                 _("Báo cáo đang ở trạng thái «%(state)s», không gửi được.")
@@ -392,9 +406,7 @@ def submission_return(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")})
-    with transaction.atomic():
-        _ensure_period_open(submission.period)
-        _bump_version(submission, version)
+    with _submission_write(submission, version):
         if submission.state not in (SubmissionState.SUBMITTED, SubmissionState.APPROVED):
             raise ValidationError(
                 _("Chỉ trả lại được báo cáo đã gửi hoặc đã duyệt (hiện: «%(state)s»).")
@@ -415,9 +427,7 @@ def submission_approve(
 ) -> Submission:
     """submitted → approved."""
     _require_reviewer(user)
-    with transaction.atomic():
-        _ensure_period_open(submission.period)
-        _bump_version(submission, version)
+    with _submission_write(submission, version):
         if submission.state != SubmissionState.SUBMITTED:
             raise ValidationError(
                 _("Chỉ duyệt được báo cáo đã gửi (hiện: «%(state)s»).")
@@ -451,9 +461,7 @@ def figures_save(
     Queries: a fixed handful plus bulk writes, whatever the number of rows.
     """
     refs = refs or {}
-    with transaction.atomic():
-        _ensure_period_open(submission.period)
-        _bump_version(submission, version)
+    with _submission_write(submission, version):
         _ensure_editable(submission)
         institutions = {i.pk: i for i in selectors.institutions_for_submission(submission)}
         existing = selectors.figures_by_institution(submission)
@@ -673,39 +681,44 @@ def figures_import(
         grouped.setdefault(inst.reporting_unit_id, {})[inst.pk] = row.values
         refs.setdefault(inst.reporting_unit_id, {})[inst.pk] = row.ref
     results: dict[int, FiguresSaveResult] = {}
-    with transaction.atomic():
-        period = submission.period if submission is not None else None
-        if period is None:
-            period = ReportingPeriod.objects.filter(year=year).first()
-        if period is None:
-            if user is not None and not is_reviewer(user):
-                raise ValidationError(_("Chưa có kỳ báo cáo năm %(year)s.") % {"year": year})
-            period = period_open(year=year, user=user)
-        for unit_id, unit_rows in grouped.items():
-            target = submission or submission_open(
-                reporting_unit=unit_of[unit_id], period=period, user=user
-            )
-            try:
-                results[unit_id] = figures_save(
-                    submission=target,
-                    user=user,
-                    rows=unit_rows,
-                    version=version if submission is not None else None,
-                    refs=refs[unit_id],
+    try:
+        with transaction.atomic():
+            period = submission.period if submission is not None else None
+            if period is None:
+                period = ReportingPeriod.objects.filter(year=year).first()
+            if period is None:
+                if user is not None and not is_reviewer(user):
+                    raise ValidationError(_("Chưa có kỳ báo cáo năm %(year)s.") % {"year": year})
+                period = period_open(year=year, user=user)
+            for unit_id, unit_rows in grouped.items():
+                target = submission or submission_open(
+                    reporting_unit=unit_of[unit_id], period=period, user=user
                 )
-            except FiguresInvalid as exc:
-                problems.extend(exc.problems)
-                continue
-            if submit and not problems:
                 try:
-                    submission_submit(submission=target, user=user)
-                    if approve:
-                        submission_approve(submission=target, user=user)
+                    results[unit_id] = figures_save(
+                        submission=target,
+                        user=user,
+                        rows=unit_rows,
+                        version=version if submission is not None else None,
+                        refs=refs[unit_id],
+                    )
                 except FiguresInvalid as exc:
                     problems.extend(exc.problems)
-        if problems:
-            # Roll back everything this import wrote, in every unit.
-            raise FiguresInvalid(problems)
+                    continue
+                if submit and not problems:
+                    try:
+                        submission_submit(submission=target, user=user)
+                        if approve:
+                            submission_approve(submission=target, user=user)
+                    except FiguresInvalid as exc:
+                        problems.extend(exc.problems)
+            if problems:
+                # Roll back everything this import wrote, in every unit.
+                raise FiguresInvalid(problems)
+    except Exception:
+        if submission is not None:
+            submission.refresh_from_db()
+        raise
     return results
 
 
@@ -766,9 +779,7 @@ def activity_create(
     data: Mapping[str, object],
     version: int | None = None,
 ) -> Activity:
-    with transaction.atomic():
-        _ensure_period_open(submission.period)
-        _bump_version(submission, version)
+    with _submission_write(submission, version):
         _ensure_editable(submission)
         activity = Activity(
             submission=submission, **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS}
@@ -788,9 +799,7 @@ def activity_update(
     *, activity: Activity, user: User | None, data: Mapping[str, object], version: int | None = None
 ) -> Activity:
     submission = activity.submission
-    with transaction.atomic():
-        _ensure_period_open(submission.period)
-        _bump_version(submission, version)
+    with _submission_write(submission, version):
         _ensure_editable(submission)
         before = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
         for k, v in data.items():
@@ -812,9 +821,7 @@ def activity_delete(
 ) -> Activity:
     """Soft delete: the row stays, marked deleted, with an audit entry."""
     submission = activity.submission
-    with transaction.atomic():
-        _ensure_period_open(submission.period)
-        _bump_version(submission, version)
+    with _submission_write(submission, version):
         _ensure_editable(submission)
         activity.is_deleted = True
         activity.save(update_fields=["is_deleted"])

@@ -65,14 +65,27 @@ def year(province, officer_a) -> Year:
         admin_unit=province.district_b,
         reporting_unit=province.unit_b,
     )
-    last = Submission.objects.create(reporting_unit=province.unit_a, period=ReportingPeriod.objects.get(year=2024))
-    Figures.objects.create(
-        institution=library, year=2024, submission=last, lll_services=True,
-        digital_transformation=False, user_visits=1000, participants=200,
+    last = Submission.objects.create(
+        reporting_unit=province.unit_a, period=ReportingPeriod.objects.get(year=2024)
     )
     Figures.objects.create(
-        institution=museum, year=2024, submission=last, education_programme=True,
-        digital_exhibitions=True, study_visitors=300, total_visitors=900, participants=50,
+        institution=library,
+        year=2024,
+        submission=last,
+        lll_services=True,
+        digital_transformation=False,
+        user_visits=1000,
+        participants=200,
+    )
+    Figures.objects.create(
+        institution=museum,
+        year=2024,
+        submission=last,
+        education_programme=True,
+        digital_exhibitions=True,
+        study_visitors=300,
+        total_visitors=900,
+        participants=50,
     )
     submission_a = services.submission_open(
         reporting_unit=province.unit_a, period=period, user=officer_a

@@ -13,8 +13,18 @@ from indicators.validation import (
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("yes", True), ("No", False), ("CÓ", True), ("không", False), ("1", True), (0, False),
-     (True, True), (1.0, True), ("", None), (None, None)],
+    [
+        ("yes", True),
+        ("No", False),
+        ("CÓ", True),
+        ("không", False),
+        ("1", True),
+        (0, False),
+        (True, True),
+        (1.0, True),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_yes_no_accepts_yes_no_co_khong_and_one_zero_in_any_case(raw, expected):
     assert parse_yes_no(raw) is expected
@@ -69,14 +79,25 @@ def test_a_threefold_move_from_last_year_is_a_warning_not_an_error():
     assert result.ok
     assert [w.field for w in result.warnings] == ["user_visits"]
     # exactly three times is still within bounds
-    assert not validate_row("LIB_DIST", {"user_visits": "3000"}, last_year={"user_visits": 1000}).warnings
+    assert not validate_row(
+        "LIB_DIST", {"user_visits": "3000"}, last_year={"user_visits": 1000}
+    ).warnings
     # falling to less than a third warns too
-    assert validate_row("LIB_DIST", {"user_visits": "333"}, last_year={"user_visits": 1000}).warnings
+    assert validate_row(
+        "LIB_DIST", {"user_visits": "333"}, last_year={"user_visits": 1000}
+    ).warnings
 
 
 def test_an_unexplained_large_move_blocks_submit_until_commented():
-    values = {"lll_services": True, "digital_transformation": True, "user_visits": 5000, "participants": 1}
+    values = {
+        "lll_services": True,
+        "digital_transformation": True,
+        "user_visits": 5000,
+        "participants": 1,
+    }
     last = {"user_visits": 1000}
     blocked = submit_problems("LIB_DIST", values, last_year=last, change_comment="")
     assert [p.field for p in blocked] == ["change_comment"]
-    assert not submit_problems("LIB_DIST", values, last_year=last, change_comment="Mở thêm phòng đọc")
+    assert not submit_problems(
+        "LIB_DIST", values, last_year=last, change_comment="Mở thêm phòng đọc"
+    )
