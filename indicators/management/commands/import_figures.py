@@ -1,0 +1,67 @@
+"""import_figures FILE --year YYYY [--submit] [--approve]
+
+The same rules as the web upload (indicators.validation through
+services.figures_import), for every reporting unit the file touches, all or
+nothing: one bad cell and nothing is saved, and the command exits non-zero
+listing every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indicators import services
+from indicators.excel import cell_problems, read_table
+
+
+class Command(BaseCommand):
+    help = "Nhập số liệu hằng năm từ tệp xlsx/csv (institution_code và các mã trường)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--submit", action="store_true", help="Gửi báo cáo của từng đơn vị.")
+        parser.add_argument("--approve", action="store_true", help="Gửi và duyệt (cần --submit).")
+
+    def handle(self, *args: object, **options: object) -> None:
+        path: Path = options["file"]
+        if not path.exists():
+            raise CommandError(f"Không tìm thấy tệp {path}.")
+        if options["approve"] and not options["submit"]:
+            raise CommandError("--approve cần đi cùng --submit.")
+        table = read_table(path.read_bytes(), path.name)
+        problems = list(table.problems)
+        results = {}
+        if not problems:
+            try:
+                results = services.figures_import(
+                    rows=table.rows,
+                    year=options["year"],
+                    user=None,
+                    submit=options["submit"],
+                    approve=options["approve"],
+                )
+            except services.FiguresInvalid as exc:
+                problems = cell_problems(table, exc.problems)
+            except ValidationError as exc:
+                raise CommandError("\n".join(exc.messages)) from exc
+        if problems:
+            lines = [
+                f"{p.sheet} dòng {p.row or '-'} cột {p.column or '-'} [{p.value}]: {p.message}"
+                for p in problems
+            ]
+            raise CommandError(
+                f"Không nhập gì: {len(problems)} lỗi trong {path.name}.\n" + "\n".join(lines)
+            )
+        saved = sum(r.created + r.updated + r.unchanged for r in results.values())
+        warnings = [w for r in results.values() for w in r.warnings]
+        for w in warnings:
+            self.stderr.write(f"Cảnh báo: {w.institution}: {w.message}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã nhập số liệu năm {options['year']} của {saved} thiết chế, "
+                f"{len(results)} đơn vị báo cáo."
+            )
+        )

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from indicators.excel import DATA_SHEET, LAST_YEAR_SHEET
+from indicators.models import Figures, Submission, SubmissionState
+from tests.conftest import client_for
+from tests.factories import InstitutionFactory, category
+
+pytestmark = pytest.mark.django_db
+
+
+def download(client, submission) -> io.BytesIO:
+    response = client.get(reverse("indicators:template", args=[submission.pk]))
+    assert response.status_code == 200
+    return io.BytesIO(response.content)
+
+
+def fill(wb, values: dict[str, dict[str, object]]) -> bytes:
+    ws = wb[DATA_SHEET]
+    codes = [c.value for c in ws[2]]
+    for row in ws.iter_rows(min_row=3):
+        inst = row[0].value
+        for code, value in values.get(inst, {}).items():
+            row[codes.index(code)].value = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = {
+    "TV-PLK": {
+        "lll_services": "Có",
+        "digital_transformation": "Không",
+        "user_visits": 1100,
+        "participants": 200,
+    },
+    "BT-PLK": {
+        "education_programme": "yes",
+        "digital_exhibitions": "no",
+        "study_visitors": 300,
+        "total_visitors": 800,
+        "participants": 40,
+    },
+    "TTVH-YD": {
+        "clubs_or_classes": 1,
+        "regular_activities": 0,
+        "clubs_count": 3,
+        "participants": 90,
+    },
+}
+
+
+def test_the_template_lists_the_units_institutions_with_codes_dropdowns_and_last_year(
+    year, officer_a
+):
+    wb = load_workbook(download(client_for(officer_a), year.submission_a))
+    ws = wb[DATA_SHEET]
+    assert ws["A2"].value == "institution_code"
+    assert ws["A1"].value == "Mã thiết chế"
+    codes = [ws.cell(row=r, column=1).value for r in range(3, ws.max_row + 1)]
+    assert sorted(codes) == ["BT-PLK", "TTVH-YD", "TV-PLK"]  # not the closed one, not unit B's
+    assert any('"Có,Không"' in dv.formula1 for dv in ws.data_validations.dataValidation)
+    ref = wb[LAST_YEAR_SHEET]
+    header = [c.value for c in ref[2]]
+    row = next(r for r in ref.iter_rows(min_row=3, values_only=True) if r[0] == "TV-PLK")
+    assert row[header.index("user_visits")] == 1000
+
+
+def test_a_name_that_looks_like_a_formula_is_written_as_text(year, province, officer_a):
+    InstitutionFactory(
+        code="X1",
+        name='=HYPERLINK("http://x")',
+        category=category("LIB_COMM"),
+        admin_unit=province.commune_a,
+        reporting_unit=province.unit_a,
+    )
+    wb = load_workbook(download(client_for(officer_a), year.submission_a))
+    cell = next(r[1] for r in wb[DATA_SHEET].iter_rows(min_row=3) if r[0].value == "X1")
+    assert cell.data_type == "s" and cell.value.startswith("=")
+
+
+def test_an_upload_with_one_bad_cell_saves_nothing_and_names_the_cell(year, officer_a):
+    client = client_for(officer_a)
+    wb = load_workbook(download(client, year.submission_a))
+    bad = {**GOOD, "BT-PLK": {**GOOD["BT-PLK"], "user_visits": 5}}  # a library field on a museum
+    response = client.post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("t.xlsx", fill(wb, bad))},
+    )
+    assert response.status_code == 400
+    problems = response.context["problems"]
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.sheet, p.column, p.value) == (DATA_SHEET, "F (user_visits)", "5")
+    assert p.row in (3, 4, 5)
+    assert not Figures.objects.filter(year=2025).exists()
+
+    wb = load_workbook(download(client, year.submission_a))
+    response = client.post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("t.xlsx", fill(wb, GOOD))},
+    )
+    assert response.status_code == 302
+    assert Figures.objects.get(institution=year.museum, year=2025).total_visitors == 800
+
+
+def test_a_csv_row_of_another_units_institution_is_refused(year, officer_a):
+    csv = b"institution_code,user_visits,participants\nTV-PLK,10,1\nTV-AK,99,1\n"
+    response = client_for(officer_a).post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("f.csv", csv)},
+    )
+    assert response.status_code == 400
+    [p] = response.context["problems"]
+    assert (p.row, p.value) == (3, "TV-AK") and "Không có thiết chế mã" in p.message
+    assert not Figures.objects.filter(year=2025).exists()
+
+
+def test_another_officer_cannot_upload_into_the_unit(year, officer_b):
+    csv = b"institution_code,user_visits\nTV-PLK,10\n"
+    response = client_for(officer_b).post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("f.csv", csv)},
+    )
+    assert response.status_code == 404
+
+
+def test_import_figures_refuses_a_bad_file_with_the_list_of_problems(year, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "institution_code;user_visits;lll_services\nTV-PLK;-3;có\nTV-AK;10;maybe\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as exc:
+        call_command("import_figures", str(path), "--year", "2025")
+    message = str(exc.value)
+    assert "2 lỗi" in message and "dòng 2" in message and "dòng 3" in message
+    assert not Figures.objects.filter(year=2025).exists()
+
+
+def test_import_figures_saves_submits_and_approves_every_unit_touched(year, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "institution_code,lll_services,digital_transformation,user_visits,participants\n"
+        "TV-AK,yes,no,500,30\n",
+        encoding="utf-8",
+    )
+    call_command("import_figures", str(path), "--year", "2025", "--submit", "--approve")
+    sub = Submission.objects.get(reporting_unit__code="UBND-623", period__year=2025)
+    assert sub.state == SubmissionState.APPROVED
+    assert Figures.objects.get(institution=year.library_b, year=2025).user_visits == 500
