@@ -120,6 +120,7 @@ class AnnexCell:
 class AnnexUnitLine:
     unit: AdministrativeUnit
     cells: list[AnnexCell]
+    rows: list[AttainmentRow]
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class ReportContext:
     annex_heads: list[tuple[str, int]]  # (indicator head, colspan)
     annex_subheads: list[str]
     behind: list[BehindGroup]
+    indicator_names: dict[str, str] = field(default_factory=dict)
     activities: list[Activity] = field(default_factory=list)
 
     # --- values the templates print -------------------------------------------------
@@ -162,7 +164,9 @@ class ReportContext:
             return _("Kết quả thực hiện kế hoạch học tập suốt đời năm %(year)s") % {
                 "year": self.year
             }
-        return _("Kết quả thực hiện Kế hoạch số %(number)s ngày %(date)s của %(issuer)s năm %(year)s") % {
+        return _(
+            "Kết quả thực hiện Kế hoạch số %(number)s ngày %(date)s của %(issuer)s năm %(year)s"
+        ) % {
             "number": plan.number,
             "date": vn_date(plan.issued_on),
             "issuer": plan.issuer,
@@ -393,7 +397,9 @@ def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False
                 cells.append(AnnexCell(vn_number(r.average_growth, 1), r.status))
             else:
                 cells.append(AnnexCell(vn_number(r.value, 1), r.status))
-        annex_units.append(AnnexUnitLine(unit=unit, cells=cells))
+        annex_units.append(
+            AnnexUnitLine(unit=unit, cells=cells, rows=list(by_unit.get(unit.code, [])))
+        )
     annex_heads: list[tuple[str, int]] = []
     for line in lines:
         head = INDICATOR_SHORT.get(line.row.indicator, line.indicator_name)
@@ -454,6 +460,7 @@ def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False
         annex_heads=annex_heads,
         annex_subheads=annex_subheads,
         behind=behind,
+        indicator_names=indicator_names,
         activities=activity_list,
     )
 

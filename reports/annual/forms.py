@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import ReportDraft
+from reports.services import EDITABLE_FIELDS
+
+
+class ReportDraftForm(forms.ModelForm):
+    """The human-written parts only; figures have no field here by design."""
+
+    class Meta:
+        model = ReportDraft
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "recipients": forms.Textarea(attrs={"rows": 8}),
+            "other_results": forms.Textarea(attrs={"rows": 4}),
+            "difficulties": forms.Textarea(attrs={"rows": 5}),
+            "proposals": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "number": _("Để trống nếu văn thư sẽ cấp số khi đăng ký văn bản."),
+            "recipients": _("Mỗi dòng một nơi nhận."),
+            "signer_authority": _("Ví dụ “KT. GIÁM ĐỐC”; để trống nếu Giám đốc ký."),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-control form-control-sm"
+            if name in self.errors:
+                css += " is-invalid"
+            field.widget.attrs["class"] = css
