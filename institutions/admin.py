@@ -1,6 +1,15 @@
+"""The administrator's pages for reference data. Labels come from the models'
+verbose names (Vietnamese, translatable); rules come from the models' `clean`
+and constraints, so a bad entry here gets the same message as a bad import."""
+
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import (
     AdministrativeUnit,
@@ -11,22 +20,71 @@ from institutions.models import (
 )
 
 
+class ValidityFilter(admin.SimpleListFilter):
+    """Codes are reused across the 2025 reorganisation: let the administrator
+    look at one generation of units at a time."""
+
+    title = _("hiệu lực")
+    parameter_name = "validity"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("current", _("Còn hiệu lực hôm nay")), ("ended", _("Đã hết hiệu lực"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = dt.date.today()
+        if self.value() == "current":
+            return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=today)
+            )
+        if self.value() == "ended":
+            return queryset.filter(valid_to__lt=today)
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("tình trạng hoạt động")
+    parameter_name = "open"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("yes", _("Đang hoạt động")), ("no", _("Đã ngừng hoạt động"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        year = dt.date.today().year
+        if self.value() == "yes":
+            return queryset.open_in(year)
+        if self.value() == "no":
+            return queryset.filter(closed_year__lt=year)
+        return queryset
+
+
 class SuccessionInline(admin.TabularInline):
     model = UnitSuccession
     fk_name = "predecessor"
     extra = 0
     autocomplete_fields = ["successor"]
     fields = ["successor", "effective_on", "source", "confidence"]
+    verbose_name = _("đơn vị kế thừa")
+    verbose_name_plural = _("được kế thừa bởi")
+
+
+class PredecessorInline(admin.TabularInline):
+    model = UnitSuccession
+    fk_name = "successor"
+    extra = 0
+    autocomplete_fields = ["predecessor"]
+    fields = ["predecessor", "effective_on", "source", "confidence"]
+    verbose_name = _("đơn vị tiền thân")
+    verbose_name_plural = _("kế thừa từ")
 
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent", "valid_from", "valid_to"]
-    list_filter = ["level", "valid_from", "valid_to"]
-    search_fields = ["code", "name"]
+    list_filter = ["level", ValidityFilter, "valid_from", "valid_to"]
+    search_fields = ["code", "name", "parent__name"]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
-    inlines = [SuccessionInline]
+    inlines = [SuccessionInline, PredecessorInline]
 
 
 @admin.register(UnitSuccession)
@@ -40,18 +98,33 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
 
 @admin.register(ReportingUnit)
 class ReportingUnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "admin_unit", "valid_from", "valid_to"]
-    list_filter = ["kind"]
-    search_fields = ["code", "name"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "admin_unit",
+        "valid_from",
+        "valid_to",
+        "institution_count",
+    ]
+    list_filter = ["kind", ValidityFilter]
+    search_fields = ["code", "name", "admin_unit__name"]
     autocomplete_fields = ["admin_unit"]
     filter_horizontal = ["members"]
     list_select_related = ["admin_unit"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_institutions=Count("institutions"))
+
+    @admin.display(description=_("số thiết chế"), ordering="_institutions")
+    def institution_count(self, obj: ReportingUnit) -> int:
+        return obj._institutions
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "family", "admin_level", "sort_order"]
-    list_filter = ["family"]
+    list_filter = ["family", "admin_level"]
     search_fields = ["code", "name", "name_en"]
 
 
@@ -66,7 +139,29 @@ class InstitutionAdmin(admin.ModelAdmin):
         "opened_year",
         "closed_year",
     ]
-    list_filter = ["category", "reporting_unit__kind", "closed_year"]
-    search_fields = ["code", "name", "admin_unit__name", "reporting_unit__code"]
+    list_filter = [
+        "category",
+        OpenFilter,
+        "admin_unit__level",
+        "reporting_unit__kind",
+        "closed_year",
+    ]
+    search_fields = ["code", "name", "admin_unit__name", "admin_unit__code", "reporting_unit__code"]
     autocomplete_fields = ["admin_unit", "reporting_unit"]
     list_select_related = ["category", "admin_unit", "reporting_unit"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["code", "name", "category"]}),
+        (
+            _("Đơn vị"),
+            {
+                "fields": ["admin_unit", "reporting_unit"],
+                "description": _(
+                    "Đơn vị hành chính là nơi thiết chế đặt trụ sở (chọn đúng đơn vị theo "
+                    "thời kỳ: mã có thể được dùng lại sau 01/07/2025); đơn vị báo cáo là "
+                    "đơn vị hiện chịu trách nhiệm báo cáo."
+                ),
+            },
+        ),
+        (_("Thời gian hoạt động"), {"fields": ["opened_year", "closed_year"]}),
+    ]

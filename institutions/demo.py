@@ -393,7 +393,10 @@ def demo_institution_rows(*, scale: int = 1) -> list[SourceRow]:
     rows = _provincial_rows(province, districts[0])
     rows += _district_rows(districts, rng)
     for replica in range(scale):
-        rows += _commune_rows(communes, successor_ru, forced, rng, replica)
+        # Each replica draws the same choices, so --scale N gives exactly N times
+        # the commune-level institutions (with distinct codes).
+        replica_rng = random.Random(f"{SEED}:communes")
+        rows += _commune_rows(communes, successor_ru, forced, replica_rng, replica)
     rows += _community_rows(communes, successor_ru, rng)
     rows += _new_unit_rows()
     return [SourceRow(line=i, values=v) for i, v in enumerate(rows, start=2)]

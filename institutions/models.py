@@ -134,10 +134,14 @@ class UnitSuccession(models.Model):
         verbose_name_plural = _("kế thừa đơn vị hành chính")
         constraints = [
             models.UniqueConstraint(
-                fields=["predecessor", "successor"], name="succession_pair_unique"
+                fields=["predecessor", "successor"],
+                name="succession_pair_unique",
+                violation_error_message=_("Quan hệ kế thừa giữa hai đơn vị này đã có."),
             ),
             models.CheckConstraint(
-                condition=~Q(predecessor=F("successor")), name="succession_not_self"
+                condition=~Q(predecessor=F("successor")),
+                name="succession_not_self",
+                violation_error_message=_("Một đơn vị không thể kế thừa chính nó."),
             ),
         ]
 
@@ -163,7 +167,12 @@ class ReportingUnitQuerySet(models.QuerySet):
 
 
 class ReportingUnit(models.Model):
-    code = models.CharField(_("mã"), max_length=30, unique=True)
+    code = models.CharField(
+        _("mã"),
+        max_length=30,
+        unique=True,
+        error_messages={"unique": _("Đã có đơn vị báo cáo mang mã này.")},
+    )
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại"), max_length=30, choices=ReportingUnitKind.choices)
     admin_unit = models.ForeignKey(
@@ -213,7 +222,12 @@ class Family(models.TextChoices):
 
 
 class Category(models.Model):
-    code = models.CharField(_("mã"), max_length=20, unique=True)
+    code = models.CharField(
+        _("mã"),
+        max_length=20,
+        unique=True,
+        error_messages={"unique": _("Đã có loại thiết chế mang mã này.")},
+    )
     name = models.CharField(_("tên"), max_length=200)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=200)
     family = models.CharField(_("nhóm"), max_length=20, choices=Family.choices)
@@ -246,7 +260,12 @@ class InstitutionQuerySet(models.QuerySet):
 
 
 class Institution(models.Model):
-    code = models.CharField(_("mã"), max_length=40, unique=True)
+    code = models.CharField(
+        _("mã"),
+        max_length=40,
+        unique=True,
+        error_messages={"unique": _("Đã có thiết chế mang mã này.")},
+    )
     name = models.CharField(_("tên"), max_length=300)
     category = models.ForeignKey(
         Category, verbose_name=_("loại"), on_delete=models.PROTECT, related_name="institutions"

@@ -1,0 +1,163 @@
+"""seed_demo: a realistic, deterministic demonstration province."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F
+
+from indicators.fields import FIELDS
+from indicators.models import Activity, Figures, Submission, SubmissionEvent, SubmissionState
+from institutions.demo import DEMO_PASSWORD
+from institutions.models import Institution, ReportingUnitKind
+from institutions.roles import Role, reporting_units_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _state() -> dict[str, object]:
+    return {
+        "institutions": sorted(
+            Institution.objects.values_list(
+                "code",
+                "name",
+                "category__code",
+                "admin_unit_id",
+                "reporting_unit__code",
+                "opened_year",
+                "closed_year",
+            )
+        ),
+        "figures": sorted(
+            Figures.objects.values_list(
+                "institution__code",
+                "year",
+                "submission__reporting_unit__code",
+                *[f.code for f in FIELDS],
+            )
+        ),
+        "submissions": sorted(
+            Submission.objects.values_list(
+                "reporting_unit__code", "period__year", "state", "submitted_at", "return_reason"
+            )
+        ),
+        "events": SubmissionEvent.objects.count(),
+        "activities": Activity.objects.count(),
+        "users": sorted(get_user_model().objects.values_list("username", flat=True)),
+    }
+
+
+def test_seed_demo_refuses_without_reference_data() -> None:
+    with pytest.raises(CommandError, match="load_reference"):
+        _seed()
+
+
+def test_seed_demo_twice_leaves_the_same_data(reference) -> None:
+    _seed()
+    first = _state()
+    _seed()
+    assert _state() == first
+    assert len(first["institutions"]) > 500
+
+
+def test_the_demo_province_looks_real_and_keeps_the_rules(reference) -> None:
+    _seed()
+    by_category = {
+        code: Institution.objects.filter(category__code=code) for code in ("LIB_DIST", "CC_DIST")
+    }
+    assert Institution.objects.get(code="TV-TINH").name == "Thư viện tỉnh Gia Lai"
+    assert Institution.objects.get(code="BT-TINH").name == "Bảo tàng tỉnh Gia Lai"
+    for qs in by_category.values():
+        # One per old district, closed with the district level, reporting through it.
+        assert qs.count() == 17
+        assert set(qs.values_list("closed_year", flat=True)) == {2025}
+        assert all(
+            ru == f"UBND-{unit}"
+            for ru, unit in qs.values_list("reporting_unit__code", "admin_unit__code")
+        )
+    communes_with_library = (
+        Institution.objects.filter(category__code="LIB_COMM", admin_unit__valid_to__isnull=False)
+        .values("admin_unit")
+        .distinct()
+        .count()
+    )
+    assert 0.4 * 218 <= communes_with_library <= 0.65 * 218
+    assert set(
+        Institution.objects.filter(category__code="LIB_EDU").values_list(
+            "reporting_unit__code", flat=True
+        )
+    ) == {"SGDDT"}
+    # Commune-level institutions still open report to the new commune committee.
+    open_commune_level = Institution.objects.filter(
+        category__code__in=["LIB_COMM", "CC_COMM", "CC_VILL"], closed_year__isnull=True
+    )
+    assert not open_commune_level.exclude(
+        reporting_unit__kind=ReportingUnitKind.COMMUNE_COMMITTEE
+    ).exists()
+
+    # Fields that do not apply stay null; yes/no that apply are answered.
+    for figures in Figures.objects.select_related("institution__category"):
+        category = figures.institution.category.code
+        for spec in FIELDS:
+            value = getattr(figures, spec.code)
+            if spec.code == "note":
+                continue
+            if spec.applies_to(category):
+                assert value is not None, (figures, spec.code)
+            else:
+                assert value is None, (figures, spec.code)
+    assert not Figures.objects.filter(study_visitors__gt=F("total_visitors")).exists()
+
+    states_2026 = set(Submission.objects.filter(period__year=2026).values_list("state", flat=True))
+    assert states_2026 == set(SubmissionState.values)
+    returned = Submission.objects.get(period__year=2026, state=SubmissionState.RETURNED)
+    assert returned.return_reason
+    assert (
+        not Submission.objects.filter(period__year__lt=2026)
+        .exclude(state=SubmissionState.APPROVED)
+        .exists()
+    )
+    # 2023-2024 through the district committees, 2025 through the new communes.
+    kinds = set(
+        Submission.objects.filter(period__year=2024).values_list("reporting_unit__kind", flat=True)
+    )
+    assert ReportingUnitKind.COMMUNE_COMMITTEE not in kinds
+    assert ReportingUnitKind.DISTRICT_COMMITTEE not in set(
+        Submission.objects.filter(period__year=2025).values_list("reporting_unit__kind", flat=True)
+    )
+    assert Activity.objects.values("task_group").distinct().count() == 5
+
+
+def test_demo_accounts_log_in_and_see_their_scope(reference) -> None:
+    _seed()
+    officer = authenticate(username="canbo_pleiku", password=DEMO_PASSWORD)
+    assert officer is not None
+    assert [u.code for u in reporting_units_for_user(officer)] == ["UBND-23575"]
+    assert Institution.objects.filter(reporting_unit__code="UBND-23575").count() >= 5
+    sector = authenticate(username="sogddt", password=DEMO_PASSWORD)
+    assert [u.code for u in reporting_units_for_user(sector)] == ["SGDDT"]
+    admin = authenticate(username="admin", password=DEMO_PASSWORD)
+    assert admin.is_staff and admin.groups.filter(name=Role.ADMINISTRATOR).exists()
+    assert (
+        authenticate(username="sovhttdl", password=DEMO_PASSWORD)
+        .groups.filter(name=Role.PROVINCIAL_REVIEWER)
+        .exists()
+    )
+
+
+def test_scale_multiplies_the_commune_level_institutions(reference) -> None:
+    _seed()
+    single = Institution.objects.filter(category__code="CC_VILL").count()
+    _seed("--scale", "2")
+    assert Institution.objects.filter(category__code="CC_VILL").count() == 2 * single
+    assert Institution.objects.filter(category__code="LIB_DIST").count() == 17
