@@ -1,43 +1,4 @@
-"""The attainment engine (DESIGN section 5), implementing reports/attainment.py.
-
-How it works, and why it runs a fixed number of queries:
-
-1. The plan's targets, their categories and milestones: three queries (targets
-   with indicator and plan, then two prefetches).
-2. For a unit scope only: every administrative unit and every succession edge
-   (a few hundred rows, two queries) so that the scope — the unit, everything
-   under it, and the old units it or they succeeded — is a set of unit ids
-   computed in Python (`scope_unit_ids`).
-3. One aggregate query over institutions grouped by (category, admin unit),
-   with a LEFT JOIN to each needed year's figures (one figures row per
-   institution and year, so joins never multiply rows) and conditional
-   `Count`/`Sum` annotations: open, reported, meeting each criterion, awaiting
-   approval, and for growth the matched panels' size and sums.
-4. Python rolls those (category × admin unit) rows up into each target and
-   scope. That loop is over groups, never over institutions or figure rows.
-
-Decisions the design leaves open (also in the README):
-
-- Numbers are Decimal, rounded half-up to 2 decimals; statuses are judged on the
-  rounded values so a row never shows 70.00 against a 70 target as off track.
-- Share status on_track: value ≥ the straight line from the phase-start value to
-  the milestone target, evaluated at `year`. In the phase-start year itself the
-  line starts at the value, so a row there is on_track unless achieved. If the
-  phase-start value is unknown (no institution of the scope reported that year),
-  on_track cannot be judged: the row is off_track unless achieved, and
-  baseline_value and projected_value are None — a missing baseline never makes
-  a unit look on track.
-- projected_value extends the line through the phase-start value and the
-  current value to the milestone year, clipped to 0..100 (it is a share); None
-  in the phase-start year (no trend yet) or without a phase-start value.
-- Growth status: judged on average_growth (compound, from the phase start):
-  achieved when ≥ target; on_track when the average is below the target but
-  this year's year-on-year growth reaches it (catching up); off_track
-  otherwise. When no average can be computed (the phase-start year, or nobody
-  in the scope reported in both end years) but a year-on-year growth can, the
-  row is on_track or off_track on that growth, never achieved. no_data when
-  neither can be computed.
-"""
+"""Share and growth rows from one aggregate query (see the package docstring)."""
 
 from __future__ import annotations
 
@@ -48,158 +9,23 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    DecimalField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FilteredRelation,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.utils.translation import get_language
+from django.db.models import Count, FilteredRelation, Q, Sum
 
-from indicators.models import Figures, IndicatorKind, Plan, SubmissionState, Target
-from institutions.models import AdministrativeUnit, Institution, UnitSuccession
+from indicators.models import IndicatorKind, SubmissionState
+from institutions.models import AdministrativeUnit, Institution
 from reports.attainment import AttainmentRow, GrowthRow, ShareRow, Status
+from reports.selectors.plan import TargetView, current_plan_targets
+from reports.selectors.scope import UnitGraph, scope_unit_ids
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 Which = Literal["meeting", "not_meeting", "not_reported"]
 
-
-# --------------------------------------------------------------------------- scope
-
-
-@dataclass(frozen=True)
-class UnitGraph:
-    """Every administrative unit's children and predecessors, loaded in two queries."""
-
-    children: dict[int, list[int]]
-    predecessors: dict[int, list[int]]
-
-    @classmethod
-    def load(cls) -> UnitGraph:
-        children: dict[int, list[int]] = defaultdict(list)
-        predecessors: dict[int, list[int]] = defaultdict(list)
-        for pk, parent_id in AdministrativeUnit.objects.values_list("pk", "parent_id"):
-            if parent_id is not None:
-                children[parent_id].append(pk)
-        for pred_id, succ_id in UnitSuccession.objects.values_list(
-            "predecessor_id", "successor_id"
-        ):
-            predecessors[succ_id].append(pred_id)
-        return cls(children=dict(children), predecessors=dict(predecessors))
-
-    def scope(self, unit_id: int) -> frozenset[int]:
-        """The unit, everything under it, and every unit it or they succeeded
-        (with everything under those): old commune 23557 belongs to the scope of
-        new 23563; old province 64 and all its districts to new province 52. An
-        old district with no successor belongs to no new commune's scope."""
-        seen = {unit_id}
-        todo = [unit_id]
-        while todo:
-            current = todo.pop()
-            for nxt in (*self.children.get(current, ()), *self.predecessors.get(current, ())):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return frozenset(seen)
-
-
-def scope_unit_ids(unit: AdministrativeUnit) -> frozenset[int]:
-    """Ids of the administrative units whose institutions count for `unit`
-    (see `UnitGraph.scope`). Two queries."""
-    return UnitGraph.load().scope(unit.pk)
-
-
-# --------------------------------------------------------------------------- plan
-
-
-@dataclass(frozen=True)
-class _MilestoneView:
-    year: int
-    value: Decimal
-    value_max: Decimal | None
-
-
-@dataclass(frozen=True)
-class _TargetView:
-    """What the engine needs of one target, read once."""
-
-    indicator: str
-    code: str
-    label: str
-    kind: str
-    criterion: tuple[str, ...]
-    quantity: str
-    category_ids: frozenset[int]
-    category_codes: list[str]
-    milestones: list[_MilestoneView]
-    baseline_year: int
-
-    def phase(self, year: int) -> tuple[_MilestoneView, int]:
-        """The milestone that applies to `year` (the first one in or after it; the
-        last one past the plan's end) and the year its phase starts in."""
-        for index, ms in enumerate(self.milestones):
-            if ms.year >= year or index == len(self.milestones) - 1:
-                start = self.baseline_year if index == 0 else self.milestones[index - 1].year
-                return ms, start
-        raise ValueError(f"target {self.code} has no milestone")
-
-    def milestone_value(self, year: int, *, fallback_last: bool) -> Decimal:
-        for ms in self.milestones:
-            if ms.year == year:
-                return ms.value
-        return (self.milestones[-1] if fallback_last else self.milestones[0]).value
-
-
-def _current_plan_targets() -> list[_TargetView]:
-    """The targets of the current plan (latest issued), in plan order. Three queries."""
-    latest_plan = Plan.objects.order_by("-issued_on", "-pk").values("pk")[:1]
-    targets = (
-        Target.objects.filter(indicator__plan_id=Subquery(latest_plan))
-        .select_related("indicator__plan")
-        .prefetch_related("categories", "milestones")
-        .order_by("indicator__sort_order", "sort_order", "pk")
-    )
-    english = (get_language() or "vi").startswith("en")
-    views = []
-    for target in targets:
-        milestones = sorted(target.milestones.all(), key=lambda m: m.year)
-        if not milestones:
-            continue
-        categories = sorted(target.categories.all(), key=lambda c: (c.sort_order, c.code))
-        views.append(
-            _TargetView(
-                indicator=target.indicator.code,
-                code=target.code,
-                label=(target.label_en if english and target.label_en else target.label),
-                kind=target.indicator.kind,
-                criterion=tuple(target.indicator.criterion_fields or ()),
-                quantity=target.indicator.quantity_field,
-                category_ids=frozenset(c.pk for c in categories),
-                category_codes=[c.code for c in categories],
-                milestones=[_MilestoneView(m.year, m.value, m.value_max) for m in milestones],
-                baseline_year=target.indicator.plan.baseline_year,
-            )
-        )
-    return views
-
-
 # --------------------------------------------------------------------------- aggregate
 
 
-def _states(approved_only: bool) -> list[str]:
+def counted_states(approved_only: bool) -> list[str]:
     if approved_only:
         return [SubmissionState.APPROVED]
     return [SubmissionState.SUBMITTED, SubmissionState.APPROVED]
@@ -223,7 +49,7 @@ class _Needs:
     growth_years: set[tuple[int, str]] = field(default_factory=set)  # (year, quantity)
 
     @classmethod
-    def for_targets(cls, targets: Iterable[_TargetView], year: int) -> _Needs:
+    def for_targets(cls, targets: Iterable[TargetView], year: int) -> _Needs:
         needs = cls()
         for t in targets:
             _, start = t.phase(year)
@@ -253,7 +79,7 @@ def _aggregate(
     approved_only: bool,
 ) -> list[dict]:
     """One query: per (category, admin unit), the counts and sums in `needs`."""
-    states = _states(approved_only)
+    states = counted_states(approved_only)
     rel = {y: f"f{y}" for y in needs.years}
     qs = Institution.objects.filter(category_id__in=list(category_ids))
     if unit_ids is not None:
@@ -323,7 +149,7 @@ def _share(numerator: int, denominator: int, reported: int) -> Fraction | None:
     return Fraction(100 * numerator, denominator)
 
 
-def _share_row(t: _TargetView, year: int, unit_code: str | None, tot: _Totals) -> ShareRow:
+def _share_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -> ShareRow:
     ms, start = t.phase(year)
     crit = _crit_key(t.criterion)
     denominator, reported = tot[f"open_{year}"], tot[f"rep_{year}"]
@@ -407,7 +233,7 @@ def _growth(before: int, after: int, years: int) -> Decimal | None:
         return _round((rate - 1) * HUNDRED)
 
 
-def _growth_row(t: _TargetView, year: int, unit_code: str | None, tot: _Totals) -> GrowthRow:
+def _growth_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -> GrowthRow:
     ms, start = t.phase(year)
     q = t.quantity
     yoy_key = f"{year - 1}_{year}_{q}"
@@ -457,7 +283,7 @@ def _growth_row(t: _TargetView, year: int, unit_code: str | None, tot: _Totals) 
 
 
 def _rows_for_scope(
-    targets: list[_TargetView],
+    targets: list[TargetView],
     groups: list[dict],
     *,
     year: int,
@@ -492,7 +318,7 @@ def attainment_rows(
     categories, their milestones, one aggregate), 6 for a unit (plus all units
     and all succession edges) — whatever the number of institutions.
     """
-    targets = _current_plan_targets()
+    targets = current_plan_targets()
     if not targets:
         return []
     unit_ids = scope_unit_ids(unit) if unit is not None else None
@@ -520,7 +346,7 @@ def attainment_by_unit(
     `units` is empty or the plan has no target). Pass units valid in `year`: two
     units sharing a code (old and new 23563) would collide on the key.
     """
-    targets = _current_plan_targets()
+    targets = current_plan_targets()
     if not targets or not units:
         return {u.code: [] for u in units}
     graph = UnitGraph.load()
@@ -539,104 +365,3 @@ def attainment_by_unit(
         mine = [g for unit_id in scopes[u.pk] for g in by_unit.get(unit_id, ())]
         result[u.code] = _rows_for_scope(targets, mine, year=year, unit_code=u.code, unit_ids=None)
     return result
-
-
-def institutions_behind(
-    *,
-    target_code: str,
-    year: int,
-    unit: AdministrativeUnit | None,
-    which: Which,
-    approved_only: bool = False,
-) -> QuerySet[Institution]:
-    """The institutions behind one number of one row, with category, admin unit
-    and reporting unit selected. They partition the row's expected institutions:
-
-    - share: "meeting" are the numerator; "not_meeting" reported but do not meet
-      the criterion; "not_reported" have no counted figures for `year`.
-    - growth: "meeting" are in the matched panel (reported the quantity at the
-      phase start, or last year in the phase-start year, and this year) and grew
-      at least the target rate on their own; "not_meeting" reported this year but
-      did not (a new institution, or one starting to report, is here);
-      "not_reported" did not report the quantity this year.
-
-    Queries: 3-5 to resolve the target and scope; the returned queryset is one
-    more when evaluated. Raises Target.DoesNotExist for an unknown target code.
-    """
-    targets = {t.code: t for t in _current_plan_targets()}
-    if target_code not in targets:
-        raise Target.DoesNotExist(f"Không có mục tiêu {target_code} / no target {target_code}")
-    t = targets[target_code]
-    qs = Institution.objects.open_in(year).filter(category_id__in=t.category_ids)
-    if unit is not None:
-        qs = qs.filter(admin_unit_id__in=list(scope_unit_ids(unit)))
-
-    def counted(in_year: int) -> QuerySet[Figures]:
-        return Figures.objects.filter(
-            institution=OuterRef("pk"), year=in_year, submission__state__in=_states(approved_only)
-        )
-
-    # Booleans annotated explicitly (never negated lookups across a nullable join),
-    # so that "not_meeting" and "not_reported" are exact complements.
-    if t.kind == IndicatorKind.SHARE:
-        qs = qs.annotate(
-            is_reported=Exists(counted(year)),
-            is_meeting=Exists(counted(year).filter(**{name: True for name in t.criterion})),
-        )
-    else:
-        ms, start = t.phase(year)
-        base = start if start < year else year - 1
-        q = t.quantity
-
-        def quantity(in_year: int) -> Subquery:
-            return Subquery(counted(in_year).filter(**{f"{q}__isnull": False}).values(q)[:1])
-
-        # Each institution's own compound growth ≥ target: after ≥ before × (1 + t)^n.
-        factor = (Decimal(1) + ms.value / HUNDRED) ** (year - base)
-        qs = qs.annotate(now_q=quantity(year), base_q=quantity(base)).annotate(
-            is_reported=Case(
-                When(now_q__isnull=False, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            is_meeting=Case(
-                When(
-                    Q(now_q__isnull=False, base_q__isnull=False)
-                    & Q(
-                        now_q__gte=ExpressionWrapper(
-                            F("base_q") * Value(factor), output_field=DecimalField()
-                        )
-                    ),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-    condition = {
-        "meeting": Q(is_meeting=True),
-        "not_meeting": Q(is_reported=True, is_meeting=False),
-        "not_reported": Q(is_reported=False),
-    }[which]
-    return qs.filter(condition).select_related("category", "admin_unit", "reporting_unit")
-
-
-def unit_for_code(code: str, year: int) -> AdministrativeUnit | None:
-    """The administrative unit with `code` that existed in `year`; when a code
-    was reused within the year (23563 until and from 01/07/2025), the later one.
-    One query."""
-    return (
-        AdministrativeUnit.objects.filter(code=code)
-        .valid_in_year(year)
-        .order_by(F("valid_from").desc(nulls_last=True))
-        .first()
-    )
-
-
-__all__ = [
-    "attainment_by_unit",
-    "attainment_rows",
-    "institutions_behind",
-    "scope_unit_ids",
-    "unit_for_code",
-]
