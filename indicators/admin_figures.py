@@ -1,3 +1,91 @@
-"""Admin for periods, submissions, figures, activities and the audit trail."""
+"""Admin for periods, submissions, figures, activities and the audit trail.
+
+Read-mostly: changes to figures and states go through the portal's pages and
+services (validation, version check, audit), so the admin shows but does not
+edit them; the audit trail cannot be changed or deleted from here."""
 
 from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from indicators.models import (
+    Activity,
+    AuditEntry,
+    Figures,
+    PeriodEvent,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class PeriodEventInline(admin.TabularInline):
+    model = PeriodEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "reason", "user", "at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["year", "deadline", "state", "locked_at"]
+    # Locking and reopening are recorded services with a reason: the period page does them.
+    readonly_fields = ["state", "locked_at", "locked_by", "lock_reason"]
+    inlines = [PeriodEventInline]
+
+
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_state", "to_state", "reason", "user", "at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["reporting_unit", "period", "state", "submitted_at", "approved_at", "version"]
+    list_filter = ["period", "state"]
+    search_fields = ["reporting_unit__code", "reporting_unit__name"]
+    list_select_related = ["reporting_unit", "period"]
+    inlines = [SubmissionEventInline]
+
+
+@admin.register(Figures)
+class FiguresAdmin(ReadOnlyAdmin):
+    list_display = ["institution", "year", "submission", "updated_at"]
+    list_filter = ["year", "institution__category"]
+    search_fields = ["institution__code", "institution__name"]
+    list_select_related = ["institution", "submission__reporting_unit", "submission__period"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ["title", "date", "task_group", "submission", "participants", "is_deleted"]
+    list_filter = ["task_group", "key_day", "is_deleted"]
+    list_select_related = ["submission__reporting_unit", "submission__period"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "object_type", "object_label", "field", "old_value", "new_value"]
+    list_filter = ["object_type"]
+    search_fields = ["object_label", "field"]
+    list_select_related = ["user"]

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators import selectors, services
+from indicators.models import PeriodState, ReportingPeriod, Submission
+from tests.conftest import client_for
+from tests.factories import (
+    InstitutionFactory,
+    ReportingPeriodFactory,
+    ReportingUnitFactory,
+    category,
+)
+from tests.figures.conftest import complete_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reorganised(province):
+    """Pleiku's district committee until 30/06/2025, then commune committees.
+    The district library reports through the district committee; a commune
+    centre opened in 2025 reports through the new commune committee."""
+    old = ReportingUnitFactory(
+        code="UBND-OLD", admin_unit=province.district_a, valid_to=dt.date(2025, 6, 30)
+    )
+    new = ReportingUnitFactory(
+        code="UBND-NEW",
+        admin_unit=province.commune_a,
+        valid_from=dt.date(2025, 7, 1),
+        kind="commune_committee",
+    )
+    InstitutionFactory(
+        category=category("LIB_DIST"), admin_unit=province.district_a, reporting_unit=old
+    )
+    InstitutionFactory(
+        category=category("CC_COMM"),
+        admin_unit=province.commune_a,
+        reporting_unit=new,
+        opened_year=2025,
+    )
+    return old, new
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(2024, {"UBND-OLD"}), (2025, {"UBND-OLD", "UBND-NEW"}), (2026, {"UBND-NEW"})],
+)
+def test_expected_units_follow_the_2025_reorganisation(reorganised, year, expected):
+    assert {u.code for u in selectors.expected_reporting_units(year)} == expected
+
+
+def test_completeness_counts_expected_submitted_approved_and_late(
+    year, province, officer_a, reviewer
+):
+    # Unit A submits after the deadline (05/12/2025) and is approved; unit B never submits.
+    services.figures_save(submission=year.submission_a, user=officer_a, rows=complete_rows(year))
+    services.submission_submit(submission=year.submission_a, user=officer_a)
+    Submission.objects.filter(pk=year.submission_a.pk).update(
+        first_submitted_at=timezone.make_aware(dt.datetime(2025, 12, 8, 9, 0))
+    )
+    year.submission_a.refresh_from_db()
+    services.submission_approve(submission=year.submission_a, user=reviewer)
+
+    before = selectors.completeness(year.period, on=dt.date(2025, 12, 1))
+    # expected: UBND-622 and UBND-623 (SGDDT, SVHTTDL have no institution)
+    assert (before.expected, before.submitted, before.approved) == (2, 1, 1)
+    # On 01/12 only A counts as late (first sent 08/12); B is not late yet; 4 days left.
+    assert (before.late, before.days_left) == (1, 4)
+    after = selectors.completeness(year.period, on=dt.date(2025, 12, 6))
+    assert (after.late, after.days_left, after.days_overdue) == (2, -1, 1)
+
+
+def test_the_completeness_page_shows_totals(year, reviewer):
+    response = client_for(reviewer).get(reverse("indicators:completeness", args=[2025]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="expected">2<' in page and 'data-testid="submitted">0<' in page
+
+
+def test_a_submission_first_sent_on_time_and_resent_after_the_deadline_is_not_late(
+    year, officer_a, reviewer
+):
+    services.figures_save(submission=year.submission_a, user=officer_a, rows=complete_rows(year))
+    services.submission_submit(submission=year.submission_a, user=officer_a)
+    Submission.objects.filter(pk=year.submission_a.pk).update(
+        first_submitted_at=timezone.make_aware(dt.datetime(2025, 11, 30, 9, 0))
+    )
+    year.submission_a.refresh_from_db()
+    services.submission_return(submission=year.submission_a, user=reviewer, reason="Sửa lại")
+    services.submission_submit(submission=year.submission_a, user=officer_a)
+    assert not selectors.is_late(year.submission_a, year.period, on=dt.date(2025, 12, 20))
+
+
+def test_the_reviewer_locks_and_reopens_a_period_from_the_periods_page(year, reviewer):
+    client = client_for(reviewer)
+    target = reverse("indicators:period_action", args=[2025])
+    client.post(target, {"action": "lock", "reason": ""})
+    assert ReportingPeriod.objects.get(year=2025).state == PeriodState.OPEN  # no reason, no lock
+    client.post(target, {"action": "lock", "reason": "Đã ban hành báo cáo năm"})
+    assert ReportingPeriod.objects.get(year=2025).state == PeriodState.LOCKED
+    page = client.get(reverse("indicators:periods")).content.decode()
+    assert "Đã ban hành báo cáo năm" in page
+    client.post(target, {"action": "reopen", "reason": "Bổ sung"})
+    assert ReportingPeriod.objects.get(year=2025).state == PeriodState.OPEN
+    client.post(target, {"action": "deadline", "deadline": "15/12/2025"})
+    assert ReportingPeriod.objects.get(year=2025).deadline == dt.date(2025, 12, 15)
+
+
+def test_a_new_period_gets_the_5_december_deadline(reviewer, province):
+    client_for(reviewer).post(reverse("indicators:periods"), {"year": 2026, "deadline": ""})
+    assert ReportingPeriod.objects.get(year=2026).deadline == dt.date(2026, 12, 5)
+
+
+def test_a_locked_period_refuses_the_officers_changes_with_a_clear_message(
+    year, officer_a, reviewer
+):
+    services.period_lock(period=year.period, user=reviewer, reason="Khóa")
+    from tests.figures.conftest import post_data
+
+    response = client_for(officer_a).post(
+        reverse("indicators:submission", args=[year.submission_a.pk]),
+        post_data(year, {year.library.pk: {"user_visits": "1"}}, version=1, save="1"),
+    )
+    assert response.status_code == 409
+    assert "đã khóa" in response.content.decode()
+
+
+def test_the_entry_index_lists_only_the_officers_own_units(year, officer_a, officer_b):
+    ReportingPeriodFactory(year=2025)
+    page = client_for(officer_a).get(reverse("indicators:entry_index")).content.decode()
+    assert "UBND-622" in page and "UBND-623" not in page
