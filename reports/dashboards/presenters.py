@@ -103,6 +103,8 @@ class Dashboard:
     targets: list[AttainmentRow]  # the table's columns, in plan order
     lines: list[UnitLine]
     awaiting_approval: bool
+    column_groups: list[tuple[str, int]] = field(default_factory=list)  # indicator, colspan
+    empty_units: list[AdministrativeUnit] = field(default_factory=list)
 
 
 class Links:
@@ -248,16 +250,23 @@ def build_dashboard(
         )
 
     lines: list[UnitLine] = []
+    empty_units: list[AdministrativeUnit] = []
     if table_units:
         per_unit = engine.attainment_by_unit(
             year=year, units=list(table_units), approved_only=approved_only
         )
         for child in table_units:
             unit_rows = {r.target_code: r for r in per_unit.get(child.code, [])}
+            if not any(r.expected for r in unit_rows.values()):
+                # No institution of any target stands there (the Bình Định
+                # communes of the merged province, for instance): listed apart.
+                empty_units.append(child)
+                continue
             cells: list[Cell | None] = []
             for r in rows:
                 own = unit_rows.get(r.target_code)
-                cells.append(_cell(own, links.behind(own, child, "not_meeting")) if own else None)
+                url = links.behind(own, child, "not_meeting") if own and own.expected else None
+                cells.append(_cell(own, url) if own else None)
             lines.append(UnitLine(child, links.unit(child), cells))
 
     return Dashboard(
@@ -269,4 +278,20 @@ def build_dashboard(
         targets=list(rows),
         lines=lines,
         awaiting_approval=any(r.awaiting_approval for r in rows),
+        column_groups=[
+            (cards[i].indicator_name, len(list(group)))
+            for i, group in _runs(r.indicator for r in rows)
+        ],
+        empty_units=empty_units,
     )
+
+
+def _runs(values: Iterable[str]) -> list[tuple[int, list[str]]]:
+    """Consecutive equal values, each with the index where its run starts."""
+    runs: list[tuple[int, list[str]]] = []
+    for i, value in enumerate(values):
+        if runs and runs[-1][1][0] == value:
+            runs[-1][1].append(value)
+        else:
+            runs.append((i, [value]))
+    return runs

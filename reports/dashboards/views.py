@@ -201,11 +201,13 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
         ).select_related("category", "admin_unit", "reporting_unit")
     )
     links = presenters.Links(enabled=True, year=data["year"])
+    indicator = selectors.indicator_names(years.plan).get(row.indicator)
     return render(
         request,
         "reports/dashboards/behind.html",
         {
             "row": row,
+            "indicator_name": indicator.name if indicator else row.indicator,
             "unit": unit,
             "year": data["year"],
             "which": which,
