@@ -1,0 +1,159 @@
+"""Benchmark of the dashboard pages on the demo province at scale 1 and 10.
+
+    SECRET_KEY=x .venv/bin/python benchmarks/bench_dashboard.py [--scales 1 10] [--repeat 5]
+
+For each scale, in a fresh process: a scratch SQLite file in /tmp (or
+BENCH_DATABASE_URL), `migrate`, `load_reference`, `seed_demo --scale N`, then the
+best of `--repeat` full requests through Django's test Client (URL routing,
+middleware, session, engine, template rendering) of: the province dashboard as
+the reviewer for 2025 (the 77 communes' table, trend 2023-2025) and 2026, the
+public province dashboard, the accountability view, and an officer's district
+dashboard; with the number of queries and the response size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure(label: str, client, url: str, repeat: int) -> dict:
+    from django.db import connection, reset_queries
+
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        best = min(best, time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    reset_queries()
+    response = client.get(url)
+    return {
+        "what": label,
+        "best_ms": round(best * 1000, 1),
+        "queries": len(connection.queries),
+        "kib": round(len(response.content) / 1024),
+    }
+
+
+def child(scale: int, repeat: int) -> None:
+    """Runs inside the fresh process whose DATABASE_URL points at the scratch DB."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gialai_lifelong.settings")
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from indicators.models import Figures
+    from institutions.models import Institution, ReportingUnit
+
+    quiet = io.StringIO()
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command("load_reference", stdout=quiet)
+    call_command("seed_demo", scale=scale, stdout=quiet)
+    setup_s = time.perf_counter() - started
+    settings.DEBUG = True  # record queries for the counts
+    settings.ALLOWED_HOSTS = ["testserver"]
+    # The hashed manifest exists only after collectstatic; serve names as they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+    users = get_user_model().objects
+    reviewer, officer = Client(), Client()
+    reviewer.force_login(users.get(username="sovhttdl"))
+    officer_user = users.get(username="canbo_pleiku")
+    officer.force_login(officer_user)
+    officer_unit = ReportingUnit.objects.filter(members=officer_user).first().admin_unit
+    public = Client()
+    results = [
+        measure("province dashboard 2025, reviewer", reviewer, "/dashboard/?year=2025", repeat),
+        measure("province dashboard 2026, reviewer", reviewer, "/dashboard/?year=2026", repeat),
+        measure("province dashboard 2025, public", public, "/dashboard/?year=2025", repeat),
+        measure(
+            "accountability 2025, reviewer",
+            reviewer,
+            "/dashboard/accountability/?year=2025",
+            repeat,
+        ),
+        measure(
+            f"{officer_unit.name} 2024, officer",
+            officer,
+            f"/dashboard/unit/{officer_unit.pk}/?year=2024",
+            repeat,
+        ),
+    ]
+    print(
+        json.dumps(
+            {
+                "scale": scale,
+                "institutions": Institution.objects.count(),
+                "figures": Figures.objects.count(),
+                "setup_s": round(setup_s, 1),
+                "results": results,
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_scale:
+        child(args.child_scale, args.repeat)
+        return
+    print("| scale | institutions | figures | page | best (ms) | queries | size (KiB) |")
+    print("|---:|---:|---:|---|---:|---:|---:|")
+    for scale in args.scales:
+        with tempfile.TemporaryDirectory(prefix="bench_dashboard_", dir="/tmp") as tmp:
+            env = dict(os.environ)
+            env["DATABASE_URL"] = os.environ.get(
+                "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"
+            )
+            env.setdefault("SECRET_KEY", "benchmark-only")
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child-scale",
+                    str(scale),
+                    "--repeat",
+                    str(args.repeat),
+                ],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            data = json.loads(out.strip().splitlines()[-1])
+            for r in data["results"]:
+                print(
+                    f"| {scale} | {data['institutions']} | {data['figures']} | {r['what']} "
+                    f"| {r['best_ms']} | {r['queries']} | {r['kib']} |"
+                )
+            print(
+                f"<!-- scale {scale}: setup (migrate, load_reference, seed_demo) {data['setup_s']} s -->"
+            )
+
+
+if __name__ == "__main__":
+    main()
