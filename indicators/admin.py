@@ -56,9 +56,13 @@ class IndicatorInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["number", "issued_on", "province_name", "baseline_year", "issuer"]
+    list_display = ["number", "issued_on", "province_name", "baseline", "issuer"]
     search_fields = ["number", "title", "province_name"]
     inlines = [IndicatorInline]
+
+    @admin.display(description=_("năm gốc"), ordering="baseline_year")
+    def baseline(self, plan: Plan) -> str:
+        return str(plan.baseline_year)  # "2023", not the localised "2.023"
 
 
 @admin.register(Indicator)

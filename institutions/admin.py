@@ -136,8 +136,8 @@ class InstitutionAdmin(admin.ModelAdmin):
         "category",
         "admin_unit",
         "reporting_unit",
-        "opened_year",
-        "closed_year",
+        "opened",
+        "closed",
     ]
     list_filter = [
         "category",
@@ -165,3 +165,12 @@ class InstitutionAdmin(admin.ModelAdmin):
         ),
         (_("Thời gian hoạt động"), {"fields": ["opened_year", "closed_year"]}),
     ]
+
+    # Years shown as written ("2010"), not as localised numbers ("2.010").
+    @admin.display(description=_("năm hoạt động"), ordering="opened_year")
+    def opened(self, obj: Institution) -> str:
+        return str(obj.opened_year)
+
+    @admin.display(description=_("năm ngừng hoạt động"), ordering="closed_year")
+    def closed(self, obj: Institution) -> str:
+        return "" if obj.closed_year is None else str(obj.closed_year)

@@ -18,4 +18,6 @@ def test_an_officer_logs_in_lands_home_and_switches_to_english(page, live_server
     page.select_option("#language-select", "en")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="To do").is_visible()
+    assert page.get_by_text("You report for:").is_visible()
     screenshot(page, "home-en")
