@@ -330,12 +330,14 @@ def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False
     highlights: dict[str, list[str]] = defaultdict(list)
     for group in TaskGroup.values:
         if group in by_group:
+            # The three largest distinct activities (units often repeat a title).
             for title in (
                 activities.filter(task_group=group)
                 .order_by("-participants", "date", "pk")
-                .values_list("title", flat=True)[:3]
+                .values_list("title", flat=True)[:20]
             ):
-                highlights[group].append(title)
+                if title not in highlights[group] and len(highlights[group]) < 3:
+                    highlights[group].append(title)
     task_groups = [
         TaskGroupLine(
             code=code,
