@@ -193,6 +193,7 @@ def chart_labels() -> dict[str, str]:
         "growth": str(_("Tăng trưởng bình quân (%/năm)")),
         "target2025": str(_("Mục tiêu 2025")),
         "target2030": str(_("Mục tiêu 2030")),
+        "targetBoth": str(_("Mục tiêu 2025 và 2030")),
         "targetMax": str(_("Mức trên của mục tiêu 2030")),
         "year": str(_("Năm")),
     }

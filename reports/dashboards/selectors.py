@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from indicators.models import Indicator, Plan, Submission, SubmissionState
+from indicators.selectors import expected_reporting_units
 from institutions.models import AdministrativeUnit, Level, ReportingUnit
 
 NOT_STARTED = "not_started"
@@ -17,30 +18,26 @@ NOT_STARTED = "not_started"
 def submission_progress(
     *, year: int, reporting_units: QuerySet[ReportingUnit] | None = None
 ) -> list[ReportingUnit]:
-    """The reporting units expected to report for `year` (valid that year, with at
-    least one institution open that year), each annotated with `open_institutions`
-    and its submission's `submission_state` (NOT_STARTED when there is none),
-    `submission_id`, `return_reason`, `submitted_at` and `submission_updated_at`.
-    Ordered by code. One query."""
-    qs = reporting_units if reporting_units is not None else ReportingUnit.objects.all()
+    """The reporting units expected to report for `year`, as the review pages
+    count them (`indicators.selectors.expected_reporting_units`), optionally
+    only those in `reporting_units`; each annotated with `institution_count` and
+    its submission's `submission_state` (NOT_STARTED when there is none),
+    `submission_id`, `return_reason`, `submitted_at` and
+    `submission_updated_at`. Ordered by code. One query."""
     submission = Submission.objects.filter(reporting_unit=OuterRef("pk"), period__year=year)
-    open_that_year = Q(institutions__opened_year__lte=year) & (
-        Q(institutions__closed_year__isnull=True) | Q(institutions__closed_year__gte=year)
-    )
     units = (
-        qs.valid_in_year(year)
+        expected_reporting_units(year)
         .select_related("admin_unit")
         .annotate(
-            open_institutions=Count("institutions", filter=open_that_year),
             submission_id=Subquery(submission.values("pk")[:1]),
             submission_state=Subquery(submission.values("state")[:1]),
             return_reason=Subquery(submission.values("return_reason")[:1]),
             submitted_at=Subquery(submission.values("submitted_at")[:1]),
             submission_updated_at=Subquery(submission.values("updated_at")[:1]),
         )
-        .filter(open_institutions__gt=0)
-        .order_by("code")
     )
+    if reporting_units is not None:
+        units = units.filter(pk__in=reporting_units.values("pk"))
     result = list(units)
     for unit in result:
         unit.submission_state = unit.submission_state or NOT_STARTED

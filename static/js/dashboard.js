@@ -50,7 +50,7 @@
     ];
     if (spec.target2025 !== null) {
       datasets.push({
-        label: labels.target2025,
+        label: spec.target2030 === spec.target2025 ? labels.targetBoth : labels.target2025,
         data: flat(spec.years, spec.target2025),
         borderColor: "#b35c00",
         borderDash: [6, 4],
