@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from indicators.models import Plan
 from indicators.services import plan_load
@@ -18,3 +22,11 @@ def reference(db: None) -> dict[str, int]:
 @pytest.fixture
 def plan(reference: dict[str, int]) -> Plan:
     return plan_load()
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """A request in English leaves English active in the thread; put Vietnamese
+    back so that later tests (ours and others') see the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils.translation import gettext as _
 
 from institutions.importing import rows_read
@@ -21,6 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="Tệp .csv hoặc .xlsx")
 
+    # Messages in the source language (Vietnamese), whatever language a previous
+    # request in this thread happened to activate.
+    @no_translations
     def handle(self, *args: object, **options: object) -> None:
         path: Path = options["file"]
         try:

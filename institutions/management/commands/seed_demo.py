@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils.translation import gettext as _
 
 from institutions.demo import DEMO_PASSWORD, PERSONAS, demo_province_seed
@@ -25,6 +25,9 @@ class Command(BaseCommand):
             help="Nhân số thiết chế cấp xã, thôn và trường học lên N lần (đo hiệu năng).",
         )
 
+    # Messages in the source language (Vietnamese), whatever language a previous
+    # request in this thread happened to activate.
+    @no_translations
     def handle(self, *args: object, **options: object) -> None:
         started = time.monotonic()
         try:
