@@ -225,7 +225,7 @@ def figures_upload(request: HttpRequest, pk: int) -> HttpResponse:
     problems = list(table.problems)
     if not problems:
         try:
-            services.figures_import(
+            results = services.figures_import(
                 rows=table.rows,
                 year=submission.period.year,
                 user=request.user,
@@ -244,6 +244,8 @@ def figures_upload(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("Đã nhận tệp: số liệu của %(n)s thiết chế đã được lưu.") % {"n": len(table.rows)}
     )
+    for w in [w for r in results.values() for w in r.warnings][:MAX_WARNINGS_SHOWN]:
+        messages.warning(request, f"{w.institution}: {w.message}")
     return redirect("indicators:submission", pk=submission.pk)
 
 
