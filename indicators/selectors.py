@@ -10,7 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,10 +90,15 @@ def is_late(
 
 def institutions_for_submission(submission: Submission) -> QuerySet[Institution]:
     """The institutions a submission reports for: those of its unit open in its year,
-    ordered by category then name (the entry page's grouping)."""
+    and any whose figures it already holds (a past year's submission keeps showing
+    what it reported after institutions moved to another unit in 2025), ordered by
+    category then name (the entry page's grouping)."""
+    assigned = Institution.objects.filter(reporting_unit_id=submission.reporting_unit_id).open_in(
+        submission.period.year
+    )
+    held = Figures.objects.filter(submission=submission).values("institution_id")
     return (
-        Institution.objects.filter(reporting_unit_id=submission.reporting_unit_id)
-        .open_in(submission.period.year)
+        Institution.objects.filter(Q(pk__in=assigned.values("pk")) | Q(pk__in=held))
         .select_related("category")
         .order_by("category__sort_order", "name", "pk")
     )
@@ -166,27 +183,41 @@ def activity_totals(
 
 # ---------------------------------------------------------------- review
 def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
-    """Units expected to report for `year`: valid on at least one day of it and
-    with at least one institution open in it. Across the 01/07/2025
-    reorganisation both the district committees (valid to 30/06/2025) and the
-    new commune committees (from 01/07/2025) can be expected for 2025, each for
-    the institutions assigned to it."""
-    open_institutions = Institution.objects.open_in(year)
+    """Units expected to report for `year`, each with `institution_count`.
+
+    A unit is expected when it still exists on the year's deadline and has
+    institutions open that year assigned to it, or when it holds figures for the
+    year in a submission. So across the 01/07/2025 reorganisation the district
+    committees (gone on 30/06/2025) are not expected for 2025, while 2023-2024
+    stay theirs through the figures they sent. `institution_count` is the larger
+    of the two counts. One query (the deadline is read in the same query)."""
+    deadline = Coalesce(
+        Subquery(ReportingPeriod.objects.filter(year=year).values("deadline")[:1]),
+        Value(ReportingPeriod.default_deadline(year)),
+        output_field=DateField(),
+    )
+    assigned = _count_per_unit(
+        Institution.objects.open_in(year).filter(reporting_unit=OuterRef("pk")),
+        "reporting_unit",
+    )
+    reported = _count_per_unit(
+        Figures.objects.filter(year=year, submission__reporting_unit=OuterRef("pk")),
+        "submission__reporting_unit",
+    )
+    valid_on_deadline = (Q(valid_from__isnull=True) | Q(valid_from__lte=F("deadline"))) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=F("deadline"))
+    )
     return (
-        ReportingUnit.objects.valid_in_year(year)
-        .filter(pk__in=open_institutions.values("reporting_unit_id"))
-        .annotate(
-            institution_count=Count(
-                "institutions",
-                filter=Q(institutions__opened_year__lte=year)
-                & (
-                    Q(institutions__closed_year__isnull=True)
-                    | Q(institutions__closed_year__gte=year)
-                ),
-            )
-        )
+        ReportingUnit.objects.annotate(deadline=deadline, assigned=assigned, reported=reported)
+        .filter((valid_on_deadline & Q(assigned__gt=0)) | Q(reported__gt=0))
+        .annotate(institution_count=Greatest("assigned", "reported"))
         .order_by("code")
     )
+
+
+def _count_per_unit(queryset: QuerySet, unit_field: str) -> Coalesce:
+    counted = queryset.order_by().values(unit_field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @dataclass

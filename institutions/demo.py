@@ -206,14 +206,16 @@ def _district_rows(districts: list[AdministrativeUnit], rng: random.Random) -> l
     rows = []
     for district in districts:
         # The district level ended on 30/06/2025: these institutions still report
-        # for 2025, the year they closed, and are not open afterwards.
+        # for 2025, the year they closed, through the Department (their district
+        # committee no longer exists by the deadline); 2023-2024 went through the
+        # district committee (see demo_figures._submitting_unit).
         rows.append(
             _row(
                 f"TVH-{district.code}",
                 f"Thư viện {_short(district)}",
                 "LIB_DIST",
                 district,
-                f"UBND-{district.code}",
+                "SVHTTDL",
                 rng.randint(1995, 2008),
                 closed=2025,
             )
@@ -224,7 +226,7 @@ def _district_rows(districts: list[AdministrativeUnit], rng: random.Random) -> l
                 f"Trung tâm Văn hóa - Thông tin và Thể thao {_short(district)}",
                 "CC_DIST",
                 district,
-                f"UBND-{district.code}",
+                "SVHTTDL",
                 rng.randint(1998, 2012),
                 closed=2025,
             )

@@ -163,11 +163,15 @@ def _old_district(institution: Institution) -> str | None:
 def _submitting_unit(
     institution: Institution, year: int, units: dict[str, ReportingUnit]
 ) -> ReportingUnit:
+    """Who sent the institution's figures for `year`: until the district level
+    ended, the district committee for everything standing in the district;
+    afterwards the unit responsible for it now."""
     responsible = institution.reporting_unit
-    if year <= 2024 and responsible.kind == ReportingUnitKind.COMMUNE_COMMITTEE:
-        return units[f"UBND-{institution.admin_unit.parent.code}"]
-    if year >= 2025 and responsible.kind == ReportingUnitKind.DISTRICT_COMMITTEE:
-        return units["SVHTTDL"]
+    in_a_district = responsible.kind == ReportingUnitKind.COMMUNE_COMMITTEE or (
+        institution.admin_unit.level == Level.DISTRICT
+    )
+    if year <= 2024 and in_a_district:
+        return units[f"UBND-{_old_district(institution)}"]
     return responsible
 
 

@@ -159,6 +159,12 @@ class ReportingUnitKind(models.TextChoices):
 
 
 class ReportingUnitQuerySet(models.QuerySet):
+    def valid_on(self, day: dt.date) -> ReportingUnitQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
     def valid_in_year(self, year: int) -> ReportingUnitQuerySet:
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)),

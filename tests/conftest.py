@@ -131,3 +131,14 @@ def _plain_static_storage(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    # A request in English leaves English active in the test thread; each test
+    # starts, as the portal does, in Vietnamese.
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")

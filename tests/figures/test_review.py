@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators import selectors, services
-from indicators.models import PeriodState, ReportingPeriod, Submission
+from indicators.models import Figures, PeriodState, ReportingPeriod, Submission
 from tests.conftest import client_for
 from tests.factories import (
     InstitutionFactory,
@@ -48,10 +48,27 @@ def reorganised(province):
 
 @pytest.mark.parametrize(
     ("year", "expected"),
-    [(2024, {"UBND-OLD"}), (2025, {"UBND-OLD", "UBND-NEW"}), (2026, {"UBND-NEW"})],
+    # The district committee is gone by the 2025 deadline (05/12/2025), so 2025
+    # is the new commune committee's to report.
+    [(2024, {"UBND-OLD"}), (2025, {"UBND-NEW"}), (2026, {"UBND-NEW"})],
 )
 def test_expected_units_follow_the_2025_reorganisation(reorganised, year, expected):
     assert {u.code for u in selectors.expected_reporting_units(year)} == expected
+
+
+def test_a_past_units_submission_keeps_its_institutions_after_they_move(reorganised, province):
+    old, new = reorganised
+    period = ReportingPeriodFactory(year=2024)
+    library = old.institutions.get()
+    submission = Submission.objects.create(reporting_unit=old, period=period)
+    Figures.objects.create(institution=library, year=2024, submission=submission, lll_services=True)
+    # In 2025 the library passes to the new commune committee.
+    library.reporting_unit = new
+    library.save()
+
+    expected = {u.code: u.institution_count for u in selectors.expected_reporting_units(2024)}
+    assert expected == {"UBND-OLD": 1}
+    assert list(selectors.institutions_for_submission(submission)) == [library]
 
 
 def test_completeness_counts_expected_submitted_approved_and_late(

@@ -78,13 +78,12 @@ def test_the_demo_province_looks_real_and_keeps_the_rules(reference) -> None:
     assert Institution.objects.get(code="TV-TINH").name == "Thư viện tỉnh Gia Lai"
     assert Institution.objects.get(code="BT-TINH").name == "Bảo tàng tỉnh Gia Lai"
     for qs in by_category.values():
-        # One per old district, closed with the district level, reporting through it.
+        # One per old district, closed with the district level.
         assert qs.count() == 17
         assert set(qs.values_list("closed_year", flat=True)) == {2025}
-        assert all(
-            ru == f"UBND-{unit}"
-            for ru, unit in qs.values_list("reporting_unit__code", "admin_unit__code")
-        )
+        # Their district committees ended on 30/06/2025, before the 2025 deadline:
+        # the Department reports their last year.
+        assert set(qs.values_list("reporting_unit__code", flat=True)) == {"SVHTTDL"}
     communes_with_library = (
         Institution.objects.filter(category__code="LIB_COMM", admin_unit__valid_to__isnull=False)
         .values("admin_unit")
@@ -161,3 +160,23 @@ def test_scale_multiplies_the_commune_level_institutions(reference) -> None:
     _seed("--scale", "2")
     assert Institution.objects.filter(category__code="CC_VILL").count() == 2 * single
     assert Institution.objects.filter(category__code="LIB_DIST").count() == 17
+
+
+def test_the_demo_expects_district_committees_until_2024_and_communes_from_2025(
+    reference,
+) -> None:
+    from indicators.selectors import expected_reporting_units
+
+    call_command("seed_demo", stdout=StringIO())
+
+    def district_committees(year: int) -> set[str]:
+        codes = {u.code for u in expected_reporting_units(year)}
+        return {c for c in codes if c.startswith("UBND-6")}
+
+    # 17 district committees sent 2023 and 2024; by 05/12/2025 they no longer existed.
+    assert len(district_committees(2023)) == 17
+    assert len(district_committees(2024)) == 17
+    assert district_committees(2025) == set()
+    expected_2025 = {u.code for u in expected_reporting_units(2025)}
+    assert "SVHTTDL" in expected_2025
+    assert any(c.startswith("UBND-2") for c in expected_2025)
