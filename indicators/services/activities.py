@@ -1,0 +1,129 @@
+"""Activities under the plan's task groups, soft-deleted, every change audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from indicators.models import Activity, AuditEntry, Submission
+from indicators.services.audit import audit_entry
+from indicators.services.common import ensure_editable, submission_write
+from institutions.roles import User
+
+ACTIVITY_FIELDS = [
+    "date",
+    "title",
+    "task_group",
+    "institution",
+    "key_day",
+    "participants",
+    "funding_state_budget",
+    "funding_programmes",
+    "funding_contributions",
+]
+
+
+def _activity_check(activity: Activity, submission: Submission) -> None:
+    errors = {}
+    if (
+        activity.institution_id
+        and activity.institution.reporting_unit_id != submission.reporting_unit_id
+    ):
+        errors["institution"] = _("Thiết chế này không thuộc đơn vị báo cáo.")
+    if activity.date and activity.date.year != submission.period.year:
+        errors["date"] = _("Ngày tổ chức phải thuộc năm %(year)s.") % {
+            "year": submission.period.year
+        }
+    if errors:
+        raise ValidationError(errors)
+    activity.full_clean()
+
+
+def _audit_activity(
+    activity: Activity,
+    submission: Submission,
+    user: User | None,
+    diff: list[tuple[str, object, object]],
+) -> None:
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
+                submission=submission,
+                object_type="activity",
+                object_id=activity.pk,
+                object_label=activity.title[:300],
+                field=k,
+                old=old,
+                new=new,
+                user=user,
+            )
+            for k, old, new in diff
+        ]
+    )
+
+
+def _save_audited(
+    activity: Activity, submission: Submission, user: User | None, before: Mapping[str, object]
+) -> None:
+    """Check and save `activity`, then audit every field that differs from
+    `before` (empty for a new activity: every field given)."""
+    _activity_check(activity, submission)
+    activity.save()
+    diff = []
+    for k in ACTIVITY_FIELDS:
+        old, new = before.get(k), getattr(activity, k)
+        if (old != new) if before else new not in (None, ""):
+            diff.append((k, old, new))
+    _audit_activity(activity, submission, user, diff)
+
+
+def activity_create(
+    *,
+    submission: Submission,
+    user: User | None,
+    data: Mapping[str, object],
+    version: int | None = None,
+) -> Activity:
+    """Add an activity to an editable submission of an open period, every given
+    field audited. Raises ValidationError (field errors, locked, stale).
+    Queries: the period and version checks, the institution, an INSERT and the
+    audit lines in one bulk INSERT."""
+    with submission_write(submission, version):
+        ensure_editable(submission)
+        activity = Activity(
+            submission=submission, **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS}
+        )
+        _save_audited(activity, submission, user, before={})
+    return activity
+
+
+def activity_update(
+    *, activity: Activity, user: User | None, data: Mapping[str, object], version: int | None = None
+) -> Activity:
+    """Change an activity of an editable submission; the changed fields are
+    audited with their old and new values. Same checks and queries as
+    `activity_create`, with an UPDATE."""
+    submission = activity.submission
+    with submission_write(submission, version):
+        ensure_editable(submission)
+        before = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
+        for k, v in data.items():
+            if k in ACTIVITY_FIELDS:
+                setattr(activity, k, v)
+        _save_audited(activity, submission, user, before=before)
+    return activity
+
+
+def activity_delete(
+    *, activity: Activity, user: User | None, version: int | None = None
+) -> Activity:
+    """Soft delete: the row stays, marked deleted, with an audit entry."""
+    submission = activity.submission
+    with submission_write(submission, version):
+        ensure_editable(submission)
+        activity.is_deleted = True
+        activity.save(update_fields=["is_deleted"])
+        _audit_activity(activity, submission, user, [("is_deleted", False, True)])
+    return activity

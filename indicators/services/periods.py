@@ -1,0 +1,86 @@
+"""Reporting periods: open a year, move its deadline, lock and reopen it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import PeriodEvent, PeriodState, ReportingPeriod
+from indicators.services.common import ensure_period_open, require_reviewer
+from institutions.roles import User, is_reviewer
+
+
+def period_open(
+    *, year: int, user: User | None, deadline: dt.date | None = None
+) -> ReportingPeriod:
+    """The period of `year`, created (open, deadline 05/12 unless given) if missing."""
+    require_reviewer(user)
+    period, _created = ReportingPeriod.objects.get_or_create(
+        year=year, defaults={"deadline": deadline or ReportingPeriod.default_deadline(year)}
+    )
+    return period
+
+
+def period_set_deadline(
+    *, period: ReportingPeriod, user: User | None, deadline: dt.date
+) -> ReportingPeriod:
+    """Move an open period's deadline (reviewers only) within its year or early
+    the next. Raises ValidationError otherwise. Queries: the lock check, an UPDATE."""
+    require_reviewer(user)
+    if deadline.year not in (period.year, period.year + 1):
+        raise ValidationError(
+            {
+                "deadline": _("Hạn nộp phải thuộc năm %(year)s hoặc đầu năm sau.")
+                % {"year": period.year}
+            }
+        )
+    with transaction.atomic():
+        ensure_period_open(period)
+        period.deadline = deadline
+        period.full_clean()
+        period.save(update_fields=["deadline"])
+    return period
+
+
+def period_lock(*, period: ReportingPeriod, user: User, reason: str) -> ReportingPeriod:
+    """Lock a period (after the report is issued); recorded with who, when, why."""
+    require_reviewer(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do khóa kỳ báo cáo.")})
+    with transaction.atomic():
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.is_locked:
+            raise ValidationError(_("Kỳ báo cáo năm %(year)s đã khóa rồi.") % {"year": period.year})
+        period.state = PeriodState.LOCKED
+        period.locked_at = timezone.now()
+        period.locked_by = user
+        period.lock_reason = reason
+        period.save(update_fields=["state", "locked_at", "locked_by", "lock_reason"])
+        PeriodEvent.objects.create(
+            period=period, action=PeriodEvent.Action.LOCK, reason=reason, user=user
+        )
+    return period
+
+
+def period_reopen(*, period: ReportingPeriod, user: User, reason: str) -> ReportingPeriod:
+    """Reopen a locked period: reviewers only, with a reason, recorded."""
+    if user is None or not is_reviewer(user):
+        raise ValidationError(_("Chỉ chuyên viên Sở VHTTDL mới được mở lại kỳ báo cáo."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do mở lại kỳ báo cáo.")})
+    with transaction.atomic():
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if not period.is_locked:
+            raise ValidationError(_("Kỳ báo cáo năm %(year)s đang mở.") % {"year": period.year})
+        period.state = PeriodState.OPEN
+        period.save(update_fields=["state"])
+        PeriodEvent.objects.create(
+            period=period, action=PeriodEvent.Action.REOPEN, reason=reason, user=user
+        )
+    return period
