@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -34,6 +35,13 @@ INFO_COLUMNS = ("institution_name", "category")
 FIELD_CODES = [spec.code for spec in FIELDS]
 ALL_COLUMNS = [CODE_COLUMN, *INFO_COLUMNS, *FIELD_CODES, CHANGE_COMMENT]
 _FORMULA_START = ("=", "+", "-", "@")
+# A reporting unit has at most a few hundred institutions: a web upload of more
+# rows is a mistake or an attack, and each row costs a query parameter and a
+# problem line. The import_figures command (province-wide files) has no cap.
+MAX_UPLOAD_ROWS = 5_000
+# What an .xlsx may inflate to (its XML); a 10 MB zip can otherwise unpack to
+# gigabytes in openpyxl, which reads the shared strings whole.
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 _GREY = PatternFill("solid", fgColor="DDDDDD")
 _HEAD = PatternFill("solid", fgColor="CFE2F3")
 
@@ -173,15 +181,44 @@ def _widths(ws: object) -> None:
 
 
 # ---------------------------------------------------------------- reading
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, *, max_rows: int | None = MAX_UPLOAD_ROWS) -> Table:
     """Rows of an uploaded .xlsx (sheet «Số liệu», or the first sheet with a
-    `institution_code` column) or .csv (UTF-8, comma or semicolon)."""
-    if filename.lower().endswith(".csv"):
-        return _read_csv(data)
-    return _read_xlsx(data)
+    `institution_code` column) or .csv (UTF-8, comma or semicolon).
+
+    A file of more than `max_rows` data rows (None: no cap), or an .xlsx that
+    would unpack past MAX_XLSX_UNPACKED_BYTES, gives one problem and no rows."""
+    table = _read_csv(data) if filename.lower().endswith(".csv") else _read_xlsx(data)
+    if max_rows is not None and len(table.rows) > max_rows:
+        return Table(
+            sheet=table.sheet,
+            problems=[
+                CellProblem(
+                    table.sheet,
+                    None,
+                    "",
+                    "",
+                    _("Tệp có %(n)s dòng số liệu, quá %(max)s dòng cho một đơn vị báo cáo.")
+                    % {"n": len(table.rows), "max": f"{max_rows:,}".replace(",", ".")},
+                )
+            ],
+        )
+    return table
+
+
+def _unpacked_size(data: bytes) -> int:
+    """What the .xlsx declares it unpacks to; zipfile never inflates a member
+    past its declared size, so the declaration can be trusted as a bound."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
 
 
 def _read_xlsx(data: bytes) -> Table:
+    try:
+        too_big = _unpacked_size(data) > MAX_XLSX_UNPACKED_BYTES
+    except (zipfile.BadZipFile, OSError, ValueError):
+        too_big = False  # not a zip: load_workbook below says it cannot read it
+    if too_big:
+        return Table(problems=[CellProblem("", None, "", "", _("Tệp Excel quá lớn khi giải nén."))])
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file gets the same answer

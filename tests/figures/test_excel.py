@@ -132,6 +132,39 @@ def test_another_officer_cannot_upload_into_the_unit(year, officer_b):
     assert response.status_code == 404
 
 
+def test_an_upload_of_more_rows_than_any_unit_has_is_refused_before_reading_on(year, officer_a):
+    # 40,000 rows fit well in 10 MB; passed on, every code becomes a query
+    # parameter (past SQLite's 32,766) and one problem line each on the page.
+    csv = b"institution_code,user_visits\n" + b"".join(b"X%05d,1\n" % i for i in range(40_000))
+    response = client_for(officer_a).post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("f.csv", csv)},
+    )
+    assert response.status_code == 400
+    [p] = response.context["problems"]
+    assert "5.000" in p.message or "5,000" in p.message or "5000" in p.message
+    assert not Figures.objects.filter(year=2025).exists()
+
+
+def test_an_xlsx_that_unpacks_to_far_more_than_its_size_is_refused(year, officer_a, monkeypatch):
+    # A zip bomb: small on the wire, huge once openpyxl inflates its XML.
+    import zipfile
+
+    from indicators import excel
+
+    monkeypatch.setattr(excel, "MAX_XLSX_UNPACKED_BYTES", 1024 * 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (2 * 1024 * 1024) + b"</sst>")
+    response = client_for(officer_a).post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("f.xlsx", buffer.getvalue())},
+    )
+    assert response.status_code == 400
+    [p] = response.context["problems"]
+    assert "quá lớn" in p.message
+
+
 def test_import_figures_refuses_a_bad_file_with_the_list_of_problems(year, tmp_path):
     path = tmp_path / "f.csv"
     path.write_text(

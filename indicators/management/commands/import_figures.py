@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp {path}.")
         if options["approve"] and not options["submit"]:
             raise CommandError("--approve cần đi cùng --submit.")
-        table = read_table(path.read_bytes(), path.name)
+        table = read_table(path.read_bytes(), path.name, max_rows=None)
         problems = list(table.problems)
         results = {}
         if not problems:
