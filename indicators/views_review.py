@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,18 +12,7 @@ from django.views.decorators.http import require_POST
 from indicators import selectors, services
 from indicators.forms import DeadlineForm, PeriodForm, ReasonForm, ReturnForm
 from indicators.models import ReportingPeriod
-from institutions.roles import is_reviewer
-
-
-def reviewer_required(view):  # noqa: ANN001, ANN201 - a decorator
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not is_reviewer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from institutions.roles import reviewer_required
 
 
 def _latest_year() -> int | None:

@@ -6,10 +6,15 @@ helper built on it), so that an officer never learns another unit's data exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import ReportingUnit
@@ -77,3 +82,28 @@ def get_reporting_unit_for_user(user: User, code: str) -> ReportingUnit:
     if unit is None:
         raise Http404("No such reporting unit")
     return unit
+
+
+View = Callable[..., HttpResponse]
+
+
+def reviewer_required(view: View | None = None, *, hidden: bool = False) -> View:
+    """Decorate a view for reviewers (and administrators) only: an anonymous
+    visitor is sent to log in; any other user gets 403, or 404 with
+    `hidden=True` for pages that should not announce themselves. Use as
+    `@reviewer_required` or `@reviewer_required(hidden=True)`."""
+
+    def decorate(inner: View) -> View:
+        @wraps(inner)
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not is_reviewer(request.user):
+                if hidden:
+                    raise Http404
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate  # type: ignore[return-value]

@@ -6,11 +6,7 @@ any other signed-in user gets 404, so the page does not announce itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,27 +15,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators.models import ReportingPeriod
-from institutions.roles import is_reviewer
+from institutions.roles import reviewer_required
 from reports.annual.build import CONTENT_TYPES, FORMATS, report_file, report_filename
 from reports.annual.context import build_report_context
 from reports.annual.forms import ReportDraftForm
 from reports.annual.pdf import render_report_html
 from reports.models import ReportDraft
 from reports.services import report_draft_for_year, report_draft_update, report_issue
-
-View = Callable[..., HttpResponse]
-
-
-def reviewer_required(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_reviewer(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _draft_or_404(year: int) -> ReportDraft:
@@ -49,7 +31,7 @@ def _draft_or_404(year: int) -> ReportDraft:
         raise Http404(" ".join(exc.messages)) from exc
 
 
-@reviewer_required
+@reviewer_required(hidden=True)
 def report_index(request: HttpRequest) -> HttpResponse:
     period = ReportingPeriod.objects.order_by("-year").first()
     if period is None:
@@ -57,7 +39,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
     return redirect("reports:annual_report", year=period.year)
 
 
-@reviewer_required
+@reviewer_required(hidden=True)
 @require_http_methods(["GET", "POST"])
 def report_page(request: HttpRequest, year: int) -> HttpResponse:
     draft = _draft_or_404(year)
@@ -86,7 +68,7 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@reviewer_required
+@reviewer_required(hidden=True)
 @xframe_options_sameorigin
 @require_http_methods(["GET", "POST"])
 def report_preview(request: HttpRequest, year: int) -> HttpResponse:
@@ -101,7 +83,7 @@ def report_preview(request: HttpRequest, year: int) -> HttpResponse:
     return HttpResponse(html)
 
 
-@reviewer_required
+@reviewer_required(hidden=True)
 def report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
@@ -114,7 +96,7 @@ def report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     return response
 
 
-@reviewer_required
+@reviewer_required(hidden=True)
 @require_POST
 def report_issue_view(request: HttpRequest, year: int) -> HttpResponse:
     draft = _draft_or_404(year)

@@ -4,8 +4,6 @@ selectors.py), shape (presenters.py), render."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -13,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from indicators.models import PeriodState, ReportingPeriod, SubmissionState
 from institutions.models import AdministrativeUnit
-from institutions.roles import is_reporter, is_reviewer, reporting_units_for_user
+from institutions.roles import (
+    is_reporter,
+    is_reviewer,
+    reporting_units_for_user,
+    reviewer_required,
+)
 from reports import selectors as engine
 from reports.attainment import Status
 from reports.dashboards import access, presenters, selectors
@@ -226,14 +229,11 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reviewer_required
 def accountability(request: HttpRequest) -> HttpResponse:
     """For reviewers, on one screen: who has not submitted, who was returned and
     why, and which units are off track on which targets with the catch-up they
     need."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_reviewer(request.user):
-        raise PermissionDenied
     years = year_range()
     if years is None:
         return _no_plan(request)
