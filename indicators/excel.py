@@ -34,7 +34,7 @@ CODE_COLUMN = "institution_code"
 INFO_COLUMNS = ("institution_name", "category")
 FIELD_CODES = [spec.code for spec in FIELDS]
 ALL_COLUMNS = [CODE_COLUMN, *INFO_COLUMNS, *FIELD_CODES, CHANGE_COMMENT]
-_FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@")
 # A reporting unit has at most a few hundred institutions: a web upload of more
 # rows is a mistake or an attack, and each row costs a query parameter and a
 # problem line. The import_figures command (province-wide files) has no cap.
@@ -77,9 +77,11 @@ class Table:
 
 # ---------------------------------------------------------------- writing
 def write_text(cell: Cell, value: object) -> None:
-    """Write a value; text that a spreadsheet could read as a formula stays text."""
+    """Write a value; text that a spreadsheet could read as a formula stays text
+    (stored as a string with the quote prefix, shown as typed, never evaluated).
+    Every workbook the portal writes (template, annual report) goes through it."""
     cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
         cell.quotePrefix = True
 

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from indicators.excel import write_text
 from indicators.fields import FIELDS, FieldType
 from indicators.models import KeyDay, SubmissionState, TaskGroup
 from reports.annual.context import ReportContext, institution_figures
@@ -29,7 +30,6 @@ from reports.attainment import GrowthRow, Status
 INTEGER = "#,##0"
 ONE_DECIMAL = "#,##0.0"
 DATE = "dd/mm/yyyy"
-FORMULA_START = ("=", "+", "-", "@")
 
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDE5F0")
@@ -78,11 +78,7 @@ class _Sheet:
         for col, value in enumerate(values, 1):
             cell = self.ws.cell(row=self.row, column=col)
             if isinstance(value, str):
-                cell.value = value
-                if value.startswith(FORMULA_START):
-                    # Stored as a string, shown as typed, never evaluated.
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+                write_text(cell, value)  # a formula-like title stays text
                 width = max((len(line) for line in value.splitlines()), default=0)
             elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
                 cell.value = _as_number(value)
