@@ -14,13 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import (
-    PeriodEvent,
-    PeriodState,
-    Plan,
-    ReportingPeriod,
-    SubmissionState,
-)
+from indicators.models import Plan, ReportingPeriod, SubmissionState
+from indicators.services import period_lock
 from reports.models import ReportDraft
 
 # What a reviewer may change on the report page; everything else is computed.
@@ -147,11 +142,10 @@ def report_issue(*, draft: ReportDraft, user: AbstractBaseUser) -> ReportDraft:
     submission still awaits approval (a final report never carries provisional
     figures), or when it was already issued and the period is still locked (after
     a recorded reopening it may be issued again). Locks the period through
-    indicators.services.period_lock when that service exists; otherwise writes
-    the lock fields and a PeriodEvent itself, inside the same transaction.
+    indicators.services.period_lock, inside the same transaction. Queries: the
+    draft locked for update, a count of submissions awaiting approval, the
+    period's lock and its event, the draft's UPDATE.
     """
-    from indicators import services as indicator_services
-
     with transaction.atomic():
         draft = ReportDraft.objects.select_for_update().select_related("period").get(pk=draft.pk)
         period = draft.period
@@ -181,25 +175,9 @@ def report_issue(*, draft: ReportDraft, user: AbstractBaseUser) -> ReportDraft:
             )
         reason = _("Ban hành báo cáo số %(number)s.") % {"number": draft.number_and_symbol}
         if not period.is_locked:
-            period_lock = getattr(indicator_services, "period_lock", None)
-            if period_lock is not None:
-                period_lock(period=period, user=user, reason=reason)
-            else:
-                _period_lock_fallback(period=period, user=user, reason=reason)
+            period_lock(period=period, user=user, reason=reason)
         draft.issued_at = timezone.now()
         draft.issued_by = user
         draft.updated_by = user
         draft.save(update_fields=["issued_at", "issued_by", "updated_by", "updated_at"])
     return draft
-
-
-def _period_lock_fallback(*, period: ReportingPeriod, user: AbstractBaseUser, reason: str) -> None:
-    # Used only until indicators.services.period_lock exists; same effect.
-    period.state = PeriodState.LOCKED
-    period.locked_at = timezone.now()
-    period.locked_by = user
-    period.lock_reason = reason
-    period.save(update_fields=["state", "locked_at", "locked_by", "lock_reason"])
-    PeriodEvent.objects.create(
-        period=period, action=PeriodEvent.Action.LOCK, reason=reason, user=user
-    )
