@@ -157,6 +157,32 @@ def drill_links(
     ]
 
 
+def off_track(*, year: int, units: Sequence[AdministrativeUnit]) -> list[dict[str, object]]:
+    """Every (unit, target) of `units` that is off track in `year`, with the
+    value, the projection and the yearly gain still needed, largest catch-up
+    first (where the effort is most needed). The engine's fixed queries for
+    all units at once (`attainment_by_unit`), none per unit."""
+    per_unit = engine.attainment_by_unit(year=year, units=list(units))
+    links = Links(enabled=True, year=year)
+    behind: list[dict[str, object]] = []
+    for unit in units:
+        for row in per_unit.get(unit.code, []):
+            if row.status == Status.OFF_TRACK:
+                behind.append(
+                    {
+                        "unit": unit,
+                        "row": row,
+                        "value": headline(row),
+                        "projected": getattr(row, "projected_value", None),
+                        "gain": getattr(row, "yearly_gain_needed", None),
+                        "links": drill_links(row, unit, links),
+                        "unit_url": links.unit(unit),
+                    }
+                )
+    behind.sort(key=lambda b: -(b["gain"] or 0))
+    return behind
+
+
 def _cell(row: AttainmentRow, url: str | None) -> Cell:
     return Cell(row, headline(row), STATUS_LABELS[row.status], STATUS_SYMBOLS[row.status], url)
 

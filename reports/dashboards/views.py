@@ -57,6 +57,18 @@ def _no_plan(request: HttpRequest) -> HttpResponse:
     return _bad_request(request, _("Chưa nạp kế hoạch và các chỉ tiêu (load_reference)."), None)
 
 
+def _page_year(request: HttpRequest) -> tuple[YearRange, int] | HttpResponse:
+    """The selectable years and the one `?year=` asks for, or the 400 page
+    that says why there is none (no plan loaded, or a year it cannot show)."""
+    years = year_range()
+    if years is None:
+        return _no_plan(request)
+    try:
+        return years, selected_year(request, years)
+    except BadYear as error:
+        return _bad_request(request, str(error), years)
+
+
 def _dashboard_page(
     request: HttpRequest,
     *,
@@ -94,13 +106,10 @@ def _dashboard_page(
 def province_dashboard(request: HttpRequest) -> HttpResponse:
     """The province: everything for reviewers; the approved figures at province
     level for everyone else (the public view)."""
-    years = year_range()
-    if years is None:
-        return _no_plan(request)
-    try:
-        year = selected_year(request, years)
-    except BadYear as error:
-        return _bad_request(request, str(error), years)
+    picked = _page_year(request)
+    if isinstance(picked, HttpResponse):
+        return picked
+    years, year = picked
     reviewer = is_reviewer(request.user)
     extra: dict[str, object] = {"is_province": True}
     if reviewer:
@@ -126,13 +135,10 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """One administrative unit, for reviewers and for the officers whose
     reporting units stand in it (404 for anyone else)."""
     unit = access.get_dashboard_unit_for_user(request.user, pk)
-    years = year_range()
-    if years is None:
-        return _no_plan(request)
-    try:
-        year = selected_year(request, years)
-    except BadYear as error:
-        return _bad_request(request, str(error), years)
+    picked = _page_year(request)
+    if isinstance(picked, HttpResponse):
+        return picked
+    years, year = picked
     # What the user still has to do this year, for the reporting units of theirs
     # that stand in this unit.
     mine = reporting_units_for_user(request.user).filter(members=request.user, admin_unit=unit)
@@ -186,22 +192,20 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
     years = year_range()
     if years is None:
         return _no_plan(request)
-    if not years.first <= data["year"] <= years.last:
-        return _bad_request(
-            request,
-            _("Không có số liệu cho năm %(year)s. Hãy chọn năm từ %(first)s đến %(last)s.")
-            % {"year": data["year"], "first": years.first, "last": years.last},
-            years,
-        )
+    try:
+        years.check(data["year"])
+    except BadYear as error:
+        return _bad_request(request, str(error), years)
     rows = engine.attainment_rows(year=data["year"], unit=unit)
     row = next((r for r in rows if r.target_code == data["target"]), None)
     if row is None:
         raise Http404("No such target")
     which = data["which"]
+    # The selector already joins category, administrative and reporting unit.
     institutions = list(
         engine.institutions_behind(
             target_code=row.target_code, year=data["year"], unit=unit, which=which
-        ).select_related("category", "admin_unit", "reporting_unit")
+        )
     )
     links = presenters.Links(enabled=True, year=data["year"])
     indicator = selectors.indicator_names(years.plan).get(row.indicator)
@@ -234,39 +238,17 @@ def accountability(request: HttpRequest) -> HttpResponse:
     """For reviewers, on one screen: who has not submitted, who was returned and
     why, and which units are off track on which targets with the catch-up they
     need."""
-    years = year_range()
-    if years is None:
-        return _no_plan(request)
-    try:
-        year = selected_year(request, years)
-    except BadYear as error:
-        return _bad_request(request, str(error), years)
+    picked = _page_year(request)
+    if isinstance(picked, HttpResponse):
+        return picked
+    years, year = picked
     progress = selectors.submission_progress(year=year)
     _attach_links(progress, year=year)
     not_submitted = [
         u for u in progress if u.submission_state in (selectors.NOT_STARTED, SubmissionState.DRAFT)
     ]
     returned = [u for u in progress if u.submission_state == SubmissionState.RETURNED]
-    units = selectors.table_units(year=year, unit=None)
-    per_unit = engine.attainment_by_unit(year=year, units=units)
-    links = presenters.Links(enabled=True, year=year)
-    behind: list[dict[str, object]] = []
-    for unit in units:
-        for row in per_unit.get(unit.code, []):
-            if row.status == Status.OFF_TRACK:
-                behind.append(
-                    {
-                        "unit": unit,
-                        "row": row,
-                        "value": presenters.headline(row),
-                        "projected": getattr(row, "projected_value", None),
-                        "gain": getattr(row, "yearly_gain_needed", None),
-                        "links": presenters.drill_links(row, unit, links),
-                        "unit_url": links.unit(unit),
-                    }
-                )
-    # Largest catch-up first: where the effort is most needed.
-    behind.sort(key=lambda b: -(b["gain"] or 0))
+    behind = presenters.off_track(year=year, units=selectors.table_units(year=year, unit=None))
     period = ReportingPeriod.objects.filter(year=year).first()
     return render(
         request,

@@ -25,6 +25,15 @@ class YearRange:
     def years(self) -> list[int]:
         return list(range(self.first, self.last + 1))
 
+    def check(self, year: int) -> int:
+        """`year` when the dashboards can show it; BadYear naming the years they can."""
+        if not self.first <= year <= self.last:
+            raise BadYear(
+                _("Không có số liệu cho năm %(year)s. Hãy chọn năm từ %(first)s đến %(last)s.")
+                % {"year": year, "first": self.first, "last": self.last}
+            )
+        return year
+
 
 class BadYear(ValueError):
     """`?year=` is not a year the dashboard can show; the message says which are."""
@@ -68,9 +77,4 @@ def selected_year(request: HttpRequest, years: YearRange) -> int:
             _("“%(raw)s” không phải là một năm. Hãy chọn năm từ %(first)s đến %(last)s.")
             % {"raw": raw[:20], "first": years.first, "last": years.last}
         ) from None
-    if not years.first <= year <= years.last:
-        raise BadYear(
-            _("Không có số liệu cho năm %(year)s. Hãy chọn năm từ %(first)s đến %(last)s.")
-            % {"year": year, "first": years.first, "last": years.last}
-        )
-    return year
+    return years.check(year)
