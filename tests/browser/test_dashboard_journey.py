@@ -27,6 +27,7 @@ def test_the_reviewer_changes_the_year_and_drills_from_a_red_card(
     build_known_province(province)
     login(page, live_server, "reviewer", PASSWORD)
 
+    page.get_by_role("button", name="Theo dõi", exact=True).click()  # the nav groups links by area
     page.get_by_role("link", name="Bảng theo dõi", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role(

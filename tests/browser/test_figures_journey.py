@@ -80,6 +80,7 @@ def test_officer_enters_submits_reviewer_returns_officer_corrects_reviewer_appro
     # The reviewer returns it with a reason.
     page.context.clear_cookies()
     login(page, live_server, "reviewer", PASSWORD)
+    page.get_by_role("button", name="Số liệu", exact=True).click()  # the nav groups links by area
     page.get_by_role("link", name="Xem xét báo cáo").click()
     page.wait_for_load_state("networkidle")
     page.locator("[data-unit='UBND-622']").get_by_role("link", name="Mở").click()
