@@ -10,7 +10,7 @@ from django.test import Client
 
 from institutions.models import AdministrativeUnit, Category, Level, ReportingUnit
 from institutions.roles import Role
-from institutions.services import REFERENCE_DIR, _rows, roles_ensure
+from institutions.services import categories_load, roles_ensure
 from tests.factories import AdministrativeUnitFactory, ReportingUnitFactory, UserFactory
 
 PASSWORD = "mat-khau-thu-nghiem-2025"
@@ -20,17 +20,7 @@ PASSWORD = "mat-khau-thu-nghiem-2025"
 def categories(db: None) -> dict[str, Category]:
     """The twelve categories of DESIGN section 2 and the persona groups, from the
     same reference file `load_reference` reads."""
-    for row in _rows(REFERENCE_DIR / "categories.csv"):
-        Category.objects.get_or_create(
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "name_en": row["name_en"],
-                "family": row["family"],
-                "admin_level": row["admin_level"],
-                "sort_order": int(row["sort_order"]),
-            },
-        )
+    categories_load()
     roles_ensure()
     return {c.code: c for c in Category.objects.all()}
 

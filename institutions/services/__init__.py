@@ -1,0 +1,37 @@
+"""Writes for administrative units, reporting units, categories and institutions.
+
+- reference.py: `reference_load` (load_reference), `categories_load`, `roles_ensure`
+- institution_import.py: `institutions_import` (import_institutions, seed_demo)
+"""
+
+from __future__ import annotations
+
+from institutions.services.institution_import import (
+    IMPORT_COLUMNS,
+    REQUIRED_COLUMNS,
+    VALID_ON_COLUMN,
+    ImportResult,
+    institutions_import,
+)
+from institutions.services.reference import (
+    REFERENCE_DIR,
+    REORGANISATION_DAY,
+    _rows,
+    categories_load,
+    reference_load,
+    roles_ensure,
+)
+
+__all__ = [
+    "IMPORT_COLUMNS",
+    "REFERENCE_DIR",
+    "REORGANISATION_DAY",
+    "REQUIRED_COLUMNS",
+    "VALID_ON_COLUMN",
+    "ImportResult",
+    "_rows",
+    "categories_load",
+    "institutions_import",
+    "reference_load",
+    "roles_ensure",
+]
