@@ -15,17 +15,18 @@ from indicators.models import ReportingPeriod
 from institutions.roles import reviewer_required
 
 
-def _latest_year() -> int | None:
+def _redirect_to_latest_year(page: str) -> HttpResponse:
+    """`page` for the newest open period (else the newest period); the periods
+    page when there is none yet."""
     period = selectors.open_periods().first() or ReportingPeriod.objects.order_by("-year").first()
-    return period.year if period else None
+    if period is None:
+        return redirect("indicators:periods")
+    return redirect(page, year=period.year)
 
 
 @reviewer_required
 def review_latest(request: HttpRequest) -> HttpResponse:
-    year = _latest_year()
-    if year is None:
-        return redirect("indicators:periods")
-    return redirect("indicators:review_queue", year=year)
+    return _redirect_to_latest_year("indicators:review_queue")
 
 
 @reviewer_required
@@ -95,10 +96,7 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
 
 @reviewer_required
 def completeness_latest(request: HttpRequest) -> HttpResponse:
-    year = _latest_year()
-    if year is None:
-        return redirect("indicators:periods")
-    return redirect("indicators:completeness", year=year)
+    return _redirect_to_latest_year("indicators:completeness")
 
 
 @reviewer_required
