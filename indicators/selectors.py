@@ -44,10 +44,12 @@ from institutions.roles import User, is_reporter, reporting_units_for_user
 
 # ---------------------------------------------------------------- periods
 def open_periods() -> QuerySet[ReportingPeriod]:
+    """Periods still open for entry, newest first."""
     return ReportingPeriod.objects.filter(state=PeriodState.OPEN).order_by("-year")
 
 
 def get_period(year: int) -> ReportingPeriod:
+    """The period of `year`; 404 when there is none. One query."""
     period = ReportingPeriod.objects.filter(year=year).first()
     if period is None:
         raise Http404("No such period")
@@ -105,6 +107,7 @@ def institutions_for_submission(submission: Submission) -> QuerySet[Institution]
 
 
 def figures_by_institution(submission: Submission) -> dict[int, Figures]:
+    """The submission's figures keyed by institution id. One query."""
     return {f.institution_id: f for f in Figures.objects.filter(submission=submission)}
 
 
@@ -135,6 +138,7 @@ def submission_history(submission: Submission, *, limit: int = 300) -> dict[str,
 
 
 def activities_for_submission(submission: Submission) -> QuerySet[Activity]:
+    """The submission's activities not deleted, by date, institution joined."""
     return (
         Activity.objects.filter(submission=submission, is_deleted=False)
         .select_related("institution")
@@ -283,6 +287,8 @@ class Completeness:
 
 
 def completeness(period: ReportingPeriod, *, on: dt.date | None = None) -> Completeness:
+    """The review queue's rows with their counts (expected, sent, approved,
+    returned, late). The queries of `review_queue`."""
     rows = review_queue(period, on=on)
     expected_rows = [r for r in rows if getattr(r.unit, "institution_count", 0)]
     sent = {SubmissionState.SUBMITTED, SubmissionState.APPROVED}
