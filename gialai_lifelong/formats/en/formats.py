@@ -1,4 +1,6 @@
 # Dates stay dd/mm/yyyy in English too: the portal's users are in Vietnam.
+from __future__ import annotations
+
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "H:i d/m/Y"

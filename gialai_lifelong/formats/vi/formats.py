@@ -1,4 +1,6 @@
 # Vietnamese conventions: dd/mm/yyyy and 1.234.567,8
+from __future__ import annotations
+
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "H:i d/m/Y"
