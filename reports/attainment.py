@@ -20,12 +20,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Status(StrEnum):
     ACHIEVED = "achieved"
     ON_TRACK = "on_track"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
+
+
+# One wording for every page, file and report that names a status.
+STATUS_LABELS = {
+    Status.ACHIEVED: _("Đạt"),
+    Status.ON_TRACK: _("Đúng tiến độ"),
+    Status.OFF_TRACK: _("Chậm tiến độ"),
+    Status.NO_DATA: _("Chưa có số liệu"),
+}
 
 
 @dataclass(frozen=True)

@@ -29,13 +29,12 @@ from indicators.models import (
 )
 from institutions.models import AdministrativeUnit, Institution, Level, ReportingUnit
 from reports.annual.formatting import (
-    STATUS_LABELS,
     vn_date,
     vn_date_words,
     vn_number,
     vn_percent,
 )
-from reports.attainment import AttainmentRow, GrowthRow, ShareRow, Status
+from reports.attainment import STATUS_LABELS, AttainmentRow, GrowthRow, ShareRow, Status
 from reports.models import ReportDraft
 
 COUNTED_STATES = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)

@@ -10,18 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext_lazy as _
-
-from reports.attainment import Status
-
 DASH = "–"
-
-STATUS_LABELS = {
-    Status.ACHIEVED: _("Đạt"),
-    Status.ON_TRACK: _("Đúng tiến độ"),
-    Status.OFF_TRACK: _("Chậm tiến độ"),
-    Status.NO_DATA: _("Chưa có số liệu"),
-}
 
 
 def vn_number(value: int | float | Decimal | None, decimals: int = 0) -> str:

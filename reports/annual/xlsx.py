@@ -24,8 +24,7 @@ from indicators.excel import write_text
 from indicators.fields import FIELDS, FieldType
 from indicators.models import KeyDay, SubmissionState, TaskGroup
 from reports.annual.context import ReportContext, institution_figures
-from reports.annual.formatting import STATUS_LABELS
-from reports.attainment import GrowthRow, Status
+from reports.attainment import STATUS_LABELS, GrowthRow, Status
 
 INTEGER = "#,##0"
 ONE_DECIMAL = "#,##0.0"

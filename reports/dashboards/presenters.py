@@ -17,14 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator
 from institutions.models import AdministrativeUnit
 from reports import selectors as engine
-from reports.attainment import AttainmentRow, GrowthRow, ShareRow, Status
+from reports.attainment import STATUS_LABELS, AttainmentRow, GrowthRow, ShareRow, Status
 
-STATUS_LABELS: dict[str, Promise] = {
-    Status.ACHIEVED: _("Đạt"),
-    Status.ON_TRACK: _("Đúng lộ trình"),
-    Status.OFF_TRACK: _("Chậm tiến độ"),
-    Status.NO_DATA: _("Chưa có số liệu"),
-}
 # Shown beside the colour so that status never depends on colour alone.
 STATUS_SYMBOLS: dict[str, str] = {
     Status.ACHIEVED: "✔",

@@ -41,7 +41,7 @@ def test_the_reviewer_changes_the_year_and_drills_from_a_red_card(
     assert "year=2023" in page.url
     card = page.locator(RED_CARD)
     assert card.get_attribute("data-status") == "on_track"
-    assert "Đúng lộ trình" in card.get_by_test_id("card-status").inner_text()
+    assert "Đúng tiến độ" in card.get_by_test_id("card-status").inner_text()
 
     with page.expect_navigation():
         page.select_option("#year-select", "2024")
