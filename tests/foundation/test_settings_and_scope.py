@@ -74,3 +74,13 @@ def test_login_page_speaks_vietnamese_and_rejects_a_wrong_password(officer_a) ->
     )
     assert response.status_code == 200
     assert "Vui lòng nhập chính xác" in response.content.decode()
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(officer_a) -> None:
+    client = client_for(officer_a)
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in first.content.decode()
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    switched = client.get("/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert 'lang="en"' in switched.content.decode()
