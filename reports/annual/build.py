@@ -28,5 +28,14 @@ def report_file(*, draft: ReportDraft, fmt: Format) -> bytes:
     raise ValueError(fmt)
 
 
+def report_preview_html(*, draft: ReportDraft) -> str:
+    """The report as the reviewer's HTML preview: the PDF's document, same
+    context and template (Vietnamese whatever the interface language); `draft`
+    may hold unsaved values."""
+    from reports.annual.pdf import render_report_html
+
+    return render_report_html(build_report_context(draft=draft), preview=True)
+
+
 def report_filename(*, draft: ReportDraft, fmt: Format) -> str:
     return f"bao-cao-ke-hoach-3632-nam-{draft.period.year}.{fmt}"

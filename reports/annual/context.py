@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators.models import (
@@ -292,12 +293,22 @@ def _activities(period: ReportingPeriod):
 
 
 def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False) -> ReportContext:
-    """Compute the whole report for the draft's year.
+    """Compute the whole report for the draft's year, its labels in Vietnamese.
+
+    The document is Vietnamese whatever the reviewer's interface language: the
+    labels resolved here (task groups, key days, statuses) are fixed strings by
+    the time the preview, the PDF or the workbook renders them, so they are
+    resolved under Vietnamese too, not only the templates.
 
     Queries: the engine's fixed number for the province and for all annex units
     at once, two for each share target's institutions behind, and a handful of
     aggregates over activities and submissions — none per institution or unit.
     """
+    with translation.override("vi"):
+        return _build_report_context(draft=draft, with_activity_list=with_activity_list)
+
+
+def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> ReportContext:
     from reports import selectors  # the attainment engine
 
     period = draft.period

@@ -16,10 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators.models import ReportingPeriod
 from institutions.roles import reviewer_required
-from reports.annual.build import CONTENT_TYPES, FORMATS, report_file, report_filename
-from reports.annual.context import build_report_context
+from reports.annual.build import (
+    CONTENT_TYPES,
+    FORMATS,
+    report_file,
+    report_filename,
+    report_preview_html,
+)
 from reports.annual.forms import ReportDraftForm
-from reports.annual.pdf import render_report_html
 from reports.models import ReportDraft
 from reports.services import report_draft_for_year, report_draft_update, report_issue
 
@@ -79,8 +83,7 @@ def report_preview(request: HttpRequest, year: int) -> HttpResponse:
         form = ReportDraftForm(request.POST, instance=draft)
         if form.is_valid():
             draft = form.save(commit=False)  # never saved: preview only
-    html = render_report_html(build_report_context(draft=draft), preview=True)
-    return HttpResponse(html)
+    return HttpResponse(report_preview_html(draft=draft))
 
 
 @reviewer_required(hidden=True)

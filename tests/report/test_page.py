@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from indicators.models import PeriodEvent, PeriodState
 from reports.models import ReportDraft
@@ -125,6 +128,23 @@ def test_the_preview_follows_unsaved_typing_without_saving(report_year, reviewer
     assert ReportDraft.objects.get(period__year=YEAR).proposals != "Đề xuất chưa lưu"
 
 
+def _in_english(client):
+    client.post(reverse("set_language"), {"language": "en"})
+    return client
+
+
+def test_the_preview_stays_vietnamese_when_the_interface_is_english(report_year, reviewer) -> None:
+    client = _in_english(client_for(reviewer))
+    page = client.get(reverse("reports:annual_report", args=[YEAR])).content.decode()
+    assert 'lang="en"' in page  # the reviewer's own pages are in English
+    html = client.get(reverse("reports:annual_report_preview", args=[YEAR])).content.decode()
+    # The key day's label, not the activity of the same title: the number comes first.
+    assert "21/4 Ngày Sách và Văn hóa đọc Việt Nam:" in html
+    assert "Vietnam Book" not in html
+    assert "III.1 Tuyên truyền, nâng cao nhận thức" in html  # a task group, in Vietnamese
+    assert "Communication and awareness" not in html
+
+
 def test_issuing_is_refused_while_a_submission_awaits_approval(report_year, reviewer) -> None:
     client = client_for(reviewer)
     response = client.post(reverse("reports:annual_report_issue", args=[YEAR]), follow=True)
@@ -149,3 +169,19 @@ def test_issuing_records_who_and_locks_the_period(all_approved, reviewer) -> Non
     # Once issued and locked, the words no longer change.
     client.post(reverse("reports:annual_report", args=[YEAR]), {"signer_name": "Người khác"})
     assert ReportDraft.objects.get(period__year=YEAR).signer_name == "Nguyễn Thị Hạnh"
+
+
+def test_the_workbook_downloaded_from_an_english_interface_is_vietnamese(
+    report_year, reviewer
+) -> None:
+    client = _in_english(client_for(reviewer))
+    xlsx = client.get(reverse("reports:annual_report_download", args=[YEAR, "xlsx"]))
+    cells = [
+        str(c.value)
+        for sheet in load_workbook(io.BytesIO(xlsx.content)).worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    assert "III.1 Tuyên truyền, nâng cao nhận thức" in cells
+    assert not [c for c in cells if "Communication" in c or "Vietnam Book" in c]
