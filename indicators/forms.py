@@ -17,6 +17,7 @@ from indicators.fields import FieldType, fields_for
 from indicators.models import Activity, Figures
 from indicators.services import ACTIVITY_FIELDS, RowProblem
 from indicators.validation import CHANGE_COMMENT, values_of
+from institutions.forms import DayMonthYearField
 from institutions.models import Institution
 
 YES_NO_CHOICES = [("", "—"), ("yes", _("Có")), ("no", _("Không"))]
@@ -180,11 +181,7 @@ class UploadForm(forms.Form):
 
 class ActivityForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    date = forms.DateField(
-        label=_("Ngày tổ chức"),
-        input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    date = DayMonthYearField(label=_("Ngày tổ chức"))
 
     class Meta:
         model = Activity
@@ -204,20 +201,13 @@ class ActivityForm(forms.ModelForm):
 
 class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    deadline = forms.DateField(
-        label=_("Hạn nộp (để trống: 05/12)"),
-        required=False,
-        input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "05/12/yyyy"}),
+    deadline = DayMonthYearField(
+        label=_("Hạn nộp (để trống: 05/12)"), required=False, placeholder="05/12/yyyy"
     )
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateField(
-        label=_("Hạn nộp"),
-        input_formats=["%d/%m/%Y"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    deadline = DayMonthYearField(label=_("Hạn nộp"))
 
 
 class ReasonForm(forms.Form):

@@ -24,3 +24,37 @@ class PortalAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("Tài khoản này đã bị khóa."),
     }
+
+
+DATE_FORMAT = "%d/%m/%Y"
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed and shown as dd/mm/yyyy in every interface language: the
+    portal's one way to enter a date. A browser's own date input follows the
+    browser's locale (mm/dd/yyyy in an English one), so it is not used."""
+
+    input_formats = [DATE_FORMAT]
+
+    def __init__(self, *, placeholder: str = "dd/mm/yyyy", **kwargs: object) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                format=DATE_FORMAT,
+                attrs={"placeholder": placeholder, "inputmode": "numeric", "autocomplete": "off"},
+            ),
+        )
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def to_python(self, value: object) -> object:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            if exc.code != "invalid":
+                raise
+            # Named after the field: the message also shows away from it (a summary).
+            raise forms.ValidationError(
+                _("%(field)s: hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 05/12/2026."),
+                code="invalid",
+                params={"field": self.label or _("Ngày")},
+            ) from exc

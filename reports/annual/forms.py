@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from institutions.forms import DayMonthYearField
 from reports.models import ReportDraft
 from reports.services import EDITABLE_FIELDS
 
@@ -13,8 +14,8 @@ class ReportDraftForm(forms.ModelForm):
     class Meta:
         model = ReportDraft
         fields = list(EDITABLE_FIELDS)
+        field_classes = {"report_date": DayMonthYearField}
         widgets = {
-            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "recipients": forms.Textarea(attrs={"rows": 8}),
             "other_results": forms.Textarea(attrs={"rows": 4}),
             "difficulties": forms.Textarea(attrs={"rows": 5}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -83,7 +84,7 @@ def test_saving_the_draft_changes_only_the_words(report_year, reviewer) -> None:
     data = {
         "number": "130",
         "symbol": "BC-SVHTTDL",
-        "report_date": "2025-12-01",
+        "report_date": "01/12/2025",
         "place": "Gia Lai",
         "issuing_parent": "UBND TỈNH GIA LAI",
         "issuing_body": "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH",
@@ -101,6 +102,7 @@ def test_saving_the_draft_changes_only_the_words(report_year, reviewer) -> None:
     draft = ReportDraft.objects.get(period__year=YEAR)
     assert (draft.number, draft.signer_name, draft.signer_authority) == ("130", "Trần Văn Bình", "")
     assert draft.updated_by == reviewer
+    assert draft.report_date == dt.date(2025, 12, 1)  # day first: 1 December, not 12 January
 
 
 def test_a_bad_number_is_refused_with_a_vietnamese_message(report_year, reviewer) -> None:
@@ -108,7 +110,7 @@ def test_a_bad_number_is_refused_with_a_vietnamese_message(report_year, reviewer
     url = reverse("reports:annual_report", args=[YEAR])
     page = client.get(url)
     data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
-    data.update(number="12a", report_date="2025-11-28")
+    data.update(number="12a", report_date="28/11/2025")
     response = client.post(url, data)
     assert response.status_code == 400
     assert "Số văn bản chỉ gồm chữ số" in response.content.decode()
@@ -119,7 +121,7 @@ def test_the_preview_follows_unsaved_typing_without_saving(report_year, reviewer
     url = reverse("reports:annual_report", args=[YEAR])
     data = {k: v for k, v in client.get(url).context["form"].initial.items() if v is not None}
     data["proposals"] = "Đề xuất chưa lưu"
-    data["report_date"] = "2025-11-28"
+    data["report_date"] = "28/11/2025"
     response = client.post(reverse("reports:annual_report_preview", args=[YEAR]), data)
     assert response.status_code == 200
     assert "Đề xuất chưa lưu" in response.content.decode()
@@ -131,6 +133,37 @@ def test_the_preview_follows_unsaved_typing_without_saving(report_year, reviewer
 def _in_english(client):
     client.post(reverse("set_language"), {"language": "en"})
     return client
+
+
+def test_the_report_date_is_typed_day_first_whatever_the_interface_language(
+    report_year, reviewer
+) -> None:
+    client = _in_english(client_for(reviewer))
+    url = reverse("reports:annual_report", args=[YEAR])
+    page = client.get(url)
+    html = page.content.decode()
+    assert "Save draft" in html  # the interface is English
+    # A browser's date input follows its own locale (mm/dd/yyyy in English): a text field.
+    assert 'type="date"' not in html
+    assert 'name="report_date" value="28/11/2025"' in html
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data["report_date"] = "05/12/2025"
+    assert client.post(url, data).status_code == 302
+    assert ReportDraft.objects.get(period__year=YEAR).report_date == dt.date(2025, 12, 5)
+
+
+@pytest.mark.parametrize("typed", ["12/31/2025", "2025-12-05", "31/02/2025", "5 tháng 12"])
+def test_a_report_date_not_typed_dd_mm_yyyy_is_refused_naming_the_field(
+    report_year, reviewer, typed
+) -> None:
+    client = client_for(reviewer)
+    url = reverse("reports:annual_report", args=[YEAR])
+    data = {k: v for k, v in client.get(url).context["form"].initial.items() if v is not None}
+    data["report_date"] = typed
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Ngày báo cáo: hãy nhập ngày theo dạng dd/mm/yyyy" in response.content.decode()
+    assert ReportDraft.objects.get(period__year=YEAR).report_date == dt.date(2025, 11, 28)
 
 
 def test_the_preview_stays_vietnamese_when_the_interface_is_english(report_year, reviewer) -> None:
