@@ -235,12 +235,33 @@ class QueueRow:
         return self.submission.state if self.submission else ""
 
     @property
+    def sent(self) -> bool:
+        """Submitted or approved: sent, whatever the review said since."""
+        return self.state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
+
+    @property
+    def approved(self) -> bool:
+        return self.state == SubmissionState.APPROVED
+
+    @property
     def state_label(self) -> str:
         return self.submission.get_state_display() if self.submission else _("Chưa nhập")
 
 
+# What the reviewer has to act on first: reports awaiting review, then those
+# sent back (about to return), drafts, units not started, and approved ones last.
+QUEUE_ORDER = {
+    SubmissionState.SUBMITTED: 0,
+    SubmissionState.RETURNED: 1,
+    SubmissionState.DRAFT: 2,
+    "": 3,  # no submission yet
+    SubmissionState.APPROVED: 4,
+}
+
+
 def review_queue(period: ReportingPeriod, *, on: dt.date | None = None) -> list[QueueRow]:
-    """One row per expected unit (and per unexpected unit that still submitted).
+    """One row per expected unit (and per unexpected unit that still submitted),
+    in `QUEUE_ORDER` and by unit code within a state.
     Two queries whatever the number of units or institutions."""
     submissions = {
         s.reporting_unit_id: s
@@ -260,6 +281,7 @@ def review_queue(period: ReportingPeriod, *, on: dt.date | None = None) -> list[
             unit.institution_count = 0
             sub = submissions[unit.pk]
             rows.append(QueueRow(unit, sub, _late(sub, period, on)))
+    rows.sort(key=lambda row: (QUEUE_ORDER.get(row.state, len(QUEUE_ORDER)), row.unit.code))
     return rows
 
 
@@ -291,11 +313,10 @@ def completeness(period: ReportingPeriod, *, on: dt.date | None = None) -> Compl
     returned, late). The queries of `review_queue`."""
     rows = review_queue(period, on=on)
     expected_rows = [r for r in rows if getattr(r.unit, "institution_count", 0)]
-    sent = {SubmissionState.SUBMITTED, SubmissionState.APPROVED}
     return Completeness(
         expected=len(expected_rows),
-        submitted=sum(1 for r in expected_rows if r.state in sent),
-        approved=sum(1 for r in expected_rows if r.state == SubmissionState.APPROVED),
+        submitted=sum(1 for r in expected_rows if r.sent),
+        approved=sum(1 for r in expected_rows if r.approved),
         returned=sum(1 for r in expected_rows if r.state == SubmissionState.RETURNED),
         late=sum(1 for r in expected_rows if r.late),
         days_left=days_left(period, on=on),

@@ -83,7 +83,7 @@ def test_officer_enters_submits_reviewer_returns_officer_corrects_reviewer_appro
     page.get_by_role("button", name="Số liệu", exact=True).click()  # the nav groups links by area
     page.get_by_role("link", name="Xem xét báo cáo").click()
     page.wait_for_load_state("networkidle")
-    page.locator("[data-unit='UBND-622']").get_by_role("link", name="Mở").click()
+    page.locator("[data-unit='UBND-622']").get_by_role("link", name="UBND Thành phố Pleiku").click()
     page.get_by_label("Lý do trả lại").fill("Tổng lượt khách bảo tàng chưa đúng, đề nghị kiểm tra.")
     page.get_by_role("button", name="Trả lại").click()
     page.wait_for_load_state("networkidle")

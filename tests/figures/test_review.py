@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators import selectors, services
-from indicators.models import Figures, PeriodState, ReportingPeriod, Submission
+from indicators.models import Figures, PeriodState, ReportingPeriod, Submission, SubmissionState
 from tests.conftest import client_for
 from tests.factories import (
     InstitutionFactory,
@@ -151,3 +151,59 @@ def test_the_entry_index_lists_only_the_officers_own_units(year, officer_a, offi
     ReportingPeriodFactory(year=2025)
     page = client_for(officer_a).get(reverse("indicators:entry_index")).content.decode()
     assert "UBND-622" in page and "UBND-623" not in page
+
+
+def _unit_with_submission(province, period, code: str, state: str | None):
+    unit = ReportingUnitFactory(code=code, name=f"Đơn vị {code}", admin_unit=province.district_a)
+    InstitutionFactory(
+        category=category("LIB_COMM"), admin_unit=province.commune_a, reporting_unit=unit
+    )
+    if state is not None:
+        return Submission.objects.create(reporting_unit=unit, period=period, state=state)
+    return None
+
+
+def test_the_queue_puts_what_awaits_the_reviewer_first(year, province, reviewer):
+    # From the fixture: UBND-622 has a draft, UBND-623 has not started.
+    period = year.period
+    approved = _unit_with_submission(province, period, "UBND-A1", SubmissionState.APPROVED)
+    waiting_2 = _unit_with_submission(province, period, "UBND-B2", SubmissionState.SUBMITTED)
+    returned = _unit_with_submission(province, period, "UBND-C3", SubmissionState.RETURNED)
+    waiting_1 = _unit_with_submission(province, period, "UBND-B1", SubmissionState.SUBMITTED)
+    _unit_with_submission(province, period, "UBND-D4", None)
+
+    response = client_for(reviewer).get(reverse("indicators:review_queue", args=[2025]))
+    assert [r.unit.code for r in response.context["rows"]] == [
+        "UBND-B1",  # submitted: awaiting review, by unit code
+        "UBND-B2",
+        "UBND-C3",  # returned
+        "UBND-622",  # draft
+        "UBND-623",  # not started, by unit code
+        "UBND-D4",
+        "UBND-A1",  # approved: nothing to do
+    ]
+    page = response.content.decode()
+    for sub in (waiting_1, waiting_2, returned, approved, year.submission_a):
+        link = f'<a href="{reverse("indicators:submission", args=[sub.pk])}">'
+        assert f"{link}{sub.reporting_unit.name}</a>" in page
+    # A unit that has not started has no submission page to open.
+    assert ">UBND Thị xã An Khê</a>" not in page and "UBND Thị xã An Khê" in page
+
+
+def test_the_completeness_table_marks_sent_and_approved_for_screen_readers_too(
+    year, province, reviewer
+):
+    _unit_with_submission(province, year.period, "UBND-A1", SubmissionState.APPROVED)
+    response = client_for(reviewer).get(reverse("indicators:completeness", args=[2025]))
+    page = response.content.decode()
+    table = page[page.index("<table") :]
+    # Every listed unit must report: a column of ✓ said nothing.
+    assert "Phải nộp" not in table
+    approved_row = table[table.index('data-unit="UBND-A1"') :].split("</tr>")[0]
+    assert approved_row.count('<span aria-hidden="true">✓</span>') == 2
+    assert approved_row.count('<span class="visually-hidden">Có</span>') == 2
+    draft_row = table[table.index('data-unit="UBND-622"') :].split("</tr>")[0]
+    assert "Đang nhập" in draft_row
+    assert (
+        '<span aria-hidden="true">✗</span><span class="visually-hidden">Không</span>' in draft_row
+    )
