@@ -128,7 +128,8 @@ class Links:
 def drill_links(
     row: AttainmentRow, unit: AdministrativeUnit | None, links: Links
 ) -> list[DrillLink]:
-    """The counts behind a row, each linking to its institutions."""
+    """The counts behind a row, each linking to its institutions; a count of 0
+    has no link (it would open an empty list)."""
     if isinstance(row, ShareRow):
         not_meeting = row.denominator - row.numerator - row.not_reported
         counts = [
@@ -146,7 +147,12 @@ def drill_links(
             ("not_reported", row.expected - row.reported),
         ]
     return [
-        DrillLink(which, WHICH_LABELS[which], count, links.behind(row, unit, which))
+        DrillLink(
+            which,
+            WHICH_LABELS[which],
+            count,
+            None if count == 0 else links.behind(row, unit, which),
+        )
         for which, count in counts
     ]
 

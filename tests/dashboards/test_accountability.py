@@ -73,3 +73,14 @@ def test_it_refuses_reporters(known, request, persona):
 def test_a_bad_year_gets_a_message(known, reviewer):
     response = client_for(reviewer).get("/dashboard/accountability/?year=2099")
     assert response.status_code == 400
+
+
+def test_a_zero_institutions_behind_is_plain_text_not_a_link(known, reviewer):
+    html = client_for(reviewer).get("/dashboard/accountability/?year=2024").content.decode()
+    table = html[html.index('data-testid="off-track"') :]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[: table.index("</table>")], re.S)
+    # Pleiku's district library did not meet the criterion and did report: 1 / 0.
+    district = next(row for row in rows if "Thư viện công cộng cấp huyện" in row)
+    assert re.search(r'<a href="[^"]*which=not_meeting[^"]*"[^>]*>1</a>', district)
+    assert re.search(r'<span data-which="not_reported"[^>]*>0</span>', district)
+    assert "which=not_reported" not in district

@@ -43,6 +43,24 @@ def test_every_card_number_links_to_the_institutions_behind_it(known, reviewer):
     assert re.search(r'which=not_reported"[^>]*>Chưa báo cáo: <strong>1</strong>', comm)
 
 
+def test_a_count_of_zero_is_plain_text_not_a_link_to_an_empty_list(known, reviewer):
+    html = client_for(reviewer).get("/dashboard/?year=2024").content.decode()
+    # District libraries, 2024: none meets, one does not, one did not report.
+    dist = card(html, "LIB_LLL_SERVICE:LIB_DIST")
+    assert '<span data-which="meeting">Đạt tiêu chí: <strong>0</strong></span>' in dist
+    assert "which=meeting" not in dist
+    assert re.search(r'which=not_meeting"[^>]*>Chưa đạt tiêu chí: <strong>1</strong>', dist)
+    assert re.search(r'which=not_reported"[^>]*>Chưa báo cáo: <strong>1</strong>', dist)
+    # On the drill-down page, the empty list's tab is not a link either.
+    page = client_for(reviewer).get(
+        "/dashboard/behind/?target=LIB_LLL_SERVICE:LIB_DIST&year=2024&which=not_meeting"
+    )
+    tabs = page.content.decode()
+    tabs = tabs[tabs.index('class="nav nav-tabs') : tabs.index("</ul>", tabs.index("nav-tabs"))]
+    assert "which=meeting" not in tabs and 'aria-disabled="true">Đạt tiêu chí' in tabs
+    assert "which=not_reported" in tabs
+
+
 def test_the_units_table_lists_the_districts_coloured_by_status(known, reviewer):
     html = client_for(reviewer).get("/dashboard/?year=2024").content.decode()
     table = html[html.index('data-testid="units-table"') :]
