@@ -163,9 +163,11 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _entry_context(request, submission, form),
             status=409,
         )
-    for w in result.warnings[:MAX_WARNINGS_SHOWN]:
-        messages.warning(request, f"{w.institution}: {w.message}")
     if not submitting:
+        # Submitting, a large change still unexplained comes back as a submit
+        # problem (listed once, there) and an explained one needs no warning.
+        for w in result.warnings[:MAX_WARNINGS_SHOWN]:
+            messages.warning(request, f"{w.institution}: {w.message}")
         messages.success(request, _("Đã lưu nháp."))
         return redirect("indicators:submission", pk=submission.pk)
     try:

@@ -225,3 +225,34 @@ def test_the_queue_lists_expected_units_with_state_and_lateness(year, officer_a,
     rows = {r.unit.code: r for r in response.context["rows"]}
     assert set(rows) == {"UBND-622", "UBND-623"}  # SGDDT and SVHTTDL have no institution
     assert rows["UBND-622"].state == SubmissionState.DRAFT and rows["UBND-623"].submission is None
+
+
+def test_a_submit_refused_for_an_unexplained_large_change_lists_it_once(year, officer_a):
+    # The library had 1.000 user visits in 2024; 4.000 is more than a threefold change.
+    rows = complete_rows(year)
+    rows[year.library.pk]["user_visits"] = "4000"
+    response = client_for(officer_a).post(
+        url("submission", year.submission_a.pk),
+        post_data(year, rows, version=1, submit="1"),
+        follow=True,
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("(1.000 → 4.000)") == 1
+    assert "Cần ghi giải trình biến động" in page
+    problems = response.context["submit_problems"]
+    assert [(p.institution_id, p.field) for p in problems] == [(year.library.pk, "change_comment")]
+    year.submission_a.refresh_from_db()
+    assert year.submission_a.state == SubmissionState.DRAFT
+
+
+def test_saving_a_draft_with_a_large_change_warns_once(year, officer_a):
+    rows = {year.library.pk: {"user_visits": "4000"}}
+    response = client_for(officer_a).post(
+        url("submission", year.submission_a.pk),
+        post_data(year, rows, version=1, save="1"),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert page.count("(1.000 → 4.000)") == 1
+    assert "hãy kiểm tra và ghi giải trình" in page
