@@ -14,16 +14,12 @@ dashboard; with the number of queries and the response size.
 from __future__ import annotations
 
 import argparse
-import io
-import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import child_report, child_setup, run_scales  # noqa: E402
 
 
 def measure(label: str, client, url: str, repeat: int) -> dict:
@@ -47,26 +43,13 @@ def measure(label: str, client, url: str, repeat: int) -> dict:
 
 def child(scale: int, repeat: int) -> None:
     """Runs inside the fresh process whose DATABASE_URL points at the scratch DB."""
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gialai_lifelong.settings")
-    django.setup()
+    setup_s = child_setup(scale)
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
 
-    from indicators.models import Figures
-    from institutions.models import Institution, ReportingUnit
+    from institutions.models import ReportingUnit
 
-    quiet = io.StringIO()
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, stdout=quiet)
-    call_command("load_reference", stdout=quiet)
-    call_command("seed_demo", scale=scale, stdout=quiet)
-    setup_s = time.perf_counter() - started
-    settings.DEBUG = True  # record queries for the counts
     settings.ALLOWED_HOSTS = ["testserver"]
     # The hashed manifest exists only after collectstatic; serve names as they are.
     settings.STORAGES = {
@@ -98,17 +81,7 @@ def child(scale: int, repeat: int) -> None:
             repeat,
         ),
     ]
-    print(
-        json.dumps(
-            {
-                "scale": scale,
-                "institutions": Institution.objects.count(),
-                "figures": Figures.objects.count(),
-                "setup_s": round(setup_s, 1),
-                "results": results,
-            }
-        )
-    )
+    child_report(scale, setup_s, results)
 
 
 def main() -> None:
@@ -120,39 +93,17 @@ def main() -> None:
     if args.child_scale:
         child(args.child_scale, args.repeat)
         return
-    print("| scale | institutions | figures | page | best (ms) | queries | size (KiB) |")
-    print("|---:|---:|---:|---|---:|---:|---:|")
-    for scale in args.scales:
-        with tempfile.TemporaryDirectory(prefix="bench_dashboard_", dir="/tmp") as tmp:
-            env = dict(os.environ)
-            env["DATABASE_URL"] = os.environ.get(
-                "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"
-            )
-            env.setdefault("SECRET_KEY", "benchmark-only")
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--child-scale",
-                    str(scale),
-                    "--repeat",
-                    str(args.repeat),
-                ],
-                env=env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            data = json.loads(out.strip().splitlines()[-1])
-            for r in data["results"]:
-                print(
-                    f"| {scale} | {data['institutions']} | {data['figures']} | {r['what']} "
-                    f"| {r['best_ms']} | {r['queries']} | {r['kib']} |"
-                )
-            print(
-                f"<!-- scale {scale}: setup (migrate, load_reference, seed_demo) {data['setup_s']} s -->"
-            )
+    run_scales(
+        __file__,
+        scales=args.scales,
+        repeat=args.repeat,
+        columns=[
+            ("page", "what"),
+            ("best (ms)", "best_ms"),
+            ("queries", "queries"),
+            ("size (KiB)", "kib"),
+        ],
+    )
 
 
 if __name__ == "__main__":
