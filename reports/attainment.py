@@ -16,6 +16,7 @@ and `awaiting_approval` says whether any of them is still only submitted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -37,6 +38,19 @@ STATUS_LABELS = {
     Status.OFF_TRACK: _("Chậm tiến độ"),
     Status.NO_DATA: _("Chưa có số liệu"),
 }
+
+
+def growth_target_text(
+    low: Decimal, high: Decimal | None, *, number: Callable[[Decimal], str]
+) -> str:
+    """A yearly growth target as the plan writes it: a band ("tăng 10% - 15% mỗi
+    năm" → "10–15%/năm") or a floor ("≥ 10%/năm"). The one wording for the
+    report, its workbook and the dashboards; `number` formats each bound (the
+    report's fixed Vietnamese format, or the interface's locale)."""
+    per_year = "%/" + str(_("năm"))
+    if high is None:
+        return f"≥ {number(low)}{per_year}"
+    return f"{number(low)}–{number(high)}{per_year}"
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,9 @@ class GrowthRow:
     # Added after the first contract (defaults keep older constructors working):
     milestone_year: int | None = None  # the milestone whose target applies to `year`
     yoy_matched_institutions: int = 0  # reported the quantity in year-1 and year
+    # The upper end of the 2030 band whatever milestone applies to `year`
+    # (target_max is that of the applying milestone: None in 2025).
+    target_2030_max: Decimal | None = None
 
     kind = "growth"
 

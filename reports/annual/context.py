@@ -35,7 +35,14 @@ from reports.annual.formatting import (
     vn_number,
     vn_percent,
 )
-from reports.attainment import STATUS_LABELS, AttainmentRow, GrowthRow, ShareRow, Status
+from reports.attainment import (
+    STATUS_LABELS,
+    AttainmentRow,
+    GrowthRow,
+    ShareRow,
+    Status,
+    growth_target_text,
+)
 from reports.models import ReportDraft
 
 COUNTED_STATES = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
@@ -234,11 +241,6 @@ def _target_line(row: AttainmentRow, number: int, indicator_names: dict[str, str
     status = str(STATUS_LABELS.get(Status(row.status), row.status))
     completeness = f"{vn_number(row.reported)}/{vn_number(row.expected)}"
     if isinstance(row, GrowthRow):
-        band = (
-            f"{vn_number(row.target_2030)}–{vn_number(row.target_max)}%/năm"
-            if row.target_max is not None
-            else f"≥ {vn_number(row.target_2030)}%/năm"
-        )
         return TargetLine(
             row=row,
             number=f"{number}.",
@@ -250,9 +252,9 @@ def _target_line(row: AttainmentRow, number: int, indicator_names: dict[str, str
                 if row.average_growth is None
                 else f"{vn_number(row.average_growth, 1)}%/năm"
             ),
-            target=f"≥ {vn_number(row.target)}%/năm",
-            target_2025=f"≥ {vn_number(row.target_2025)}%/năm",
-            target_2030=band,
+            target=growth_target_text(row.target, row.target_max, number=vn_number),
+            target_2025=growth_target_text(row.target_2025, None, number=vn_number),
+            target_2030=growth_target_text(row.target_2030, row.target_2030_max, number=vn_number),
             status=status,
             completeness=completeness,
         )

@@ -151,23 +151,31 @@ def _targets(wb: Workbook, r: ReportContext) -> None:
         _("Tăng trưởng so với năm trước (%)"),
         _("Số thiết chế so sánh"),
         _("Mục tiêu năm (%)"),
+        _("Mục tiêu năm, mức trên (%)"),
         _("Mục tiêu 2025 (%)"),
         _("Mục tiêu 2030 (%)"),
+        _("Mục tiêu 2030, mức trên (%)"),
         _("Đánh giá"),
         _("Đã báo cáo"),
         _("Phải báo cáo"),
         _("Chờ duyệt"),
     ]
     formats = [INTEGER, None, None, None, None, INTEGER, INTEGER, INTEGER, ONE_DECIMAL,
-               ONE_DECIMAL, INTEGER, ONE_DECIMAL, ONE_DECIMAL, ONE_DECIMAL, None,
-               INTEGER, INTEGER, None]  # fmt: skip
+               ONE_DECIMAL, INTEGER, ONE_DECIMAL, ONE_DECIMAL, ONE_DECIMAL, ONE_DECIMAL,
+               ONE_DECIMAL, None, INTEGER, INTEGER, None]  # fmt: skip
     sheet = _Sheet(ws, headers, formats)
     for i, line in enumerate(r.lines, 1):
         row = line.row
+        # A growth band (the plan's "10% - 15% mỗi năm") stays two numbers, its
+        # lower end in the target's column and its upper end beside it, so the
+        # sheet can still be sorted and computed on; a floor leaves "mức trên" blank.
+        growth = isinstance(row, GrowthRow)
         common_tail = [
             row.target,
+            row.target_max if growth else None,
             row.target_2025,
             row.target_2030,
+            row.target_2030_max if growth else None,
             line.status,
             row.reported,
             row.expected,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator
 from institutions.models import AdministrativeUnit
 from reports import selectors as engine
-from reports.attainment import STATUS_LABELS, AttainmentRow, GrowthRow, ShareRow, Status
+from reports.attainment import (
+    STATUS_LABELS,
+    AttainmentRow,
+    GrowthRow,
+    ShareRow,
+    Status,
+    growth_target_text,
+)
 
 # Shown beside the colour so that status never depends on colour alone.
 STATUS_SYMBOLS: dict[str, str] = {
@@ -50,6 +58,22 @@ def headline(row: AttainmentRow) -> Decimal | None:
     return row.value if isinstance(row, ShareRow) else row.average_growth
 
 
+def _local_number(value: Decimal) -> str:
+    # As the templates' floatformat:"-1g": the interface's separators, a decimal only if any.
+    return str(floatformat(value, "-1g"))
+
+
+def growth_targets(row: GrowthRow) -> dict[str, str]:
+    """A growth row's targets as the plan writes them, in the interface's number
+    format: the one of `row.year`, the 2025 floor and the 2030 band (10–15%/năm
+    whichever milestone applies to the year)."""
+    return {
+        "year": growth_target_text(row.target, row.target_max, number=_local_number),
+        "2025": growth_target_text(row.target_2025, None, number=_local_number),
+        "2030": growth_target_text(row.target_2030, row.target_2030_max, number=_local_number),
+    }
+
+
 @dataclass
 class DrillLink:
     which: str
@@ -78,6 +102,7 @@ class Card:
     is_share: bool
     links: list[DrillLink]
     trend: list[Cell] = field(default_factory=list)
+    growth_targets: dict[str, str] = field(default_factory=dict)  # empty for a share
 
 
 @dataclass
@@ -206,7 +231,7 @@ def chart_series(
         "values": [_num(by_year.get(y)) for y in years],
         "target2025": _num(rows.target_2025),
         "target2030": _num(rows.target_2030),
-        "targetMax": _num(rows.target_max) if isinstance(rows, GrowthRow) else None,
+        "targetMax": _num(rows.target_2030_max) if isinstance(rows, GrowthRow) else None,
     }
     return series
 
@@ -268,6 +293,7 @@ def build_dashboard(
                 is_share=isinstance(row, ShareRow),
                 links=drill_links(row, unit, links),
                 trend=trend,
+                growth_targets=growth_targets(row) if isinstance(row, GrowthRow) else {},
             )
         )
         charts.append(

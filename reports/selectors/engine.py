@@ -279,6 +279,7 @@ def _growth_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -
         awaiting_approval=waiting,
         milestone_year=ms.year,
         yoy_matched_institutions=tot[f"panel_{yoy_key}"],
+        target_2030_max=t.milestone(2030, fallback_last=True).value_max,
     )
 
 

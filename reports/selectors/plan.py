@@ -42,11 +42,14 @@ class TargetView:
                 return ms, start
         raise ValueError(f"target {self.code} has no milestone")
 
-    def milestone_value(self, year: int, *, fallback_last: bool) -> Decimal:
+    def milestone(self, year: int, *, fallback_last: bool) -> MilestoneView:
         for ms in self.milestones:
             if ms.year == year:
-                return ms.value
-        return (self.milestones[-1] if fallback_last else self.milestones[0]).value
+                return ms
+        return self.milestones[-1] if fallback_last else self.milestones[0]
+
+    def milestone_value(self, year: int, *, fallback_last: bool) -> Decimal:
+        return self.milestone(year, fallback_last=fallback_last).value
 
 
 def current_plan_targets() -> list[TargetView]:

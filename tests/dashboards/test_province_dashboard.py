@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -121,3 +122,18 @@ def test_an_officer_sees_the_public_province_view_and_a_link_to_their_own(known,
     assert "/dashboard/behind/" not in html
     own = html[html.index('data-testid="own-units"') :]
     assert f"/dashboard/unit/{known.p.district_a.pk}/" in own[:400]
+
+
+def test_a_growth_card_shows_the_plans_2030_band_as_the_annual_report_does(known, reviewer):
+    # 2024 falls under the 2025 milestone (≥ 10 %/năm, no upper end); the 2030
+    # target is still the plan's "tăng 10% - 15% mỗi năm".
+    client = client_for(reviewer)
+    html = client.get("/dashboard/?year=2024").content.decode()
+    visits = card(html, "LIB_VISITS_GROWTH:LIB")
+    assert '<strong data-testid="target-year">≥ 10%/năm</strong>' in visits
+    assert '<strong data-testid="target-2030">10–15%/năm</strong>' in visits
+    assert re.search(r"Mục tiêu 2025</th><td[^>]*>≥ 10%/năm</td>", visits)
+    assert re.search(r"Mục tiêu 2030</th><td[^>]*>10–15%/năm</td>", visits)
+    data = json.loads(re.search(r'id="dashboard-data"[^>]*>(.*?)</script>', html, re.S)[1])
+    chart = next(c for c in data["charts"] if c["id"] == "chart-lib-visits-growth-lib")
+    assert (chart["target2025"], chart["target2030"], chart["targetMax"]) == (10, 10, 15)
