@@ -303,7 +303,7 @@ def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False
     resolved under Vietnamese too, not only the templates.
 
     Queries: the engine's fixed number for the province and for all annex units
-    at once, two for each share target's institutions behind, and a handful of
+    at once, five for every share target's institutions behind, and a handful of
     aggregates over activities and submissions — none per institution or unit.
     """
     with translation.override("vi"):
@@ -428,7 +428,9 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
         for line in lines
     ]
 
-    # Annex II: the institutions behind every share target that is not met.
+    # Annex II: the institutions behind every share target that is not met, all
+    # targets read at once (a fixed number of queries, however many are unmet).
+    behind_by_target = selectors.share_institutions_behind(year=year)
     behind = []
     for line in lines:
         if line.is_growth or line.row.denominator == 0:
@@ -441,12 +443,9 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
             ("not_meeting", _("Chưa đạt tiêu chí")),
             ("not_reported", _("Chưa báo cáo")),
         ):
-            qs = selectors.institutions_behind(
-                target_code=row.target_code, year=year, unit=None, which=which
-            )
             found.extend(
                 BehindInstitution(i.code, i.name, i.admin_unit.name, str(reason))
-                for i in qs.select_related("admin_unit").order_by("admin_unit__code", "code")
+                for i in behind_by_target.get(row.target_code, {}).get(which, [])
             )
         if found:
             behind.append(BehindGroup(line=line, institutions=found))

@@ -41,7 +41,7 @@ Decisions the design leaves open (also in the README):
 
 from __future__ import annotations
 
-from reports.selectors.behind import institutions_behind
+from reports.selectors.behind import institutions_behind, share_institutions_behind
 from reports.selectors.engine import attainment_by_unit, attainment_rows
 from reports.selectors.scope import UnitGraph, scope_unit_ids, unit_for_code
 
@@ -51,5 +51,6 @@ __all__ = [
     "attainment_rows",
     "institutions_behind",
     "scope_unit_ids",
+    "share_institutions_behind",
     "unit_for_code",
 ]

@@ -106,3 +106,49 @@ def institutions_behind(
         "not_reported": Q(is_reported=False),
     }[which]
     return qs.filter(condition).select_related("category", "admin_unit", "reporting_unit")
+
+
+def share_institutions_behind(
+    *, year: int, approved_only: bool = False
+) -> dict[str, dict[str, list[Institution]]]:
+    """For every share target of the current plan, the institutions open in
+    `year` that do not count in its numerator, by reason: "not_meeting" (counted
+    figures that miss the criterion) and "not_reported" (no counted figures).
+    The same partition as `institutions_behind`, for all targets at once, each
+    list ordered by admin unit code then institution code, with category, admin
+    unit and reporting unit selected.
+
+    Queries: 5 whatever the number of targets or institutions (the plan's three,
+    the institutions, their counted figures of `year`).
+    """
+    targets = [t for t in current_plan_targets() if t.kind == IndicatorKind.SHARE]
+    category_ids = set().union(*(t.category_ids for t in targets))
+    criteria = sorted({name for t in targets for name in t.criterion})
+    institutions = list(
+        Institution.objects.open_in(year)
+        .filter(category_id__in=category_ids)
+        .select_related("category", "admin_unit", "reporting_unit")
+        .order_by("admin_unit__code", "code")
+    )
+    # One figures row per institution and year (figures_one_per_year).
+    figures = {
+        row["institution_id"]: row
+        for row in Figures.objects.filter(
+            year=year,
+            institution__in=[i.pk for i in institutions],
+            submission__state__in=counted_states(approved_only),
+        ).values("institution_id", *criteria)
+    }
+    behind: dict[str, dict[str, list[Institution]]] = {}
+    for t in targets:
+        lists: dict[str, list[Institution]] = {"not_meeting": [], "not_reported": []}
+        for institution in institutions:
+            if institution.category_id not in t.category_ids:
+                continue
+            row = figures.get(institution.pk)
+            if row is None:
+                lists["not_reported"].append(institution)
+            elif not all(row[name] is True for name in t.criterion):
+                lists["not_meeting"].append(institution)
+        behind[t.code] = lists
+    return behind

@@ -177,3 +177,23 @@ def test_a_new_unit_sharing_an_old_code_is_chosen_by_year(client, published):
     AdministrativeUnitFactory(code="623", name="Mới", level=Level.DISTRICT, valid_from="2025-07-01")
     old = client.get("/api/v1/attainment/", {"year": 2024, "unit": "623"}).json()
     assert old["unit"]["name"] == "Thị xã An Khê"
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_lists_run_a_fixed_number_of_queries_whatever_the_institutions(
+    client, province, n, django_assert_num_queries
+):
+    plan_load()
+    for i in range(n):
+        InstitutionFactory(
+            category=category(("LIB_COMM", "MUS", "CC_COMM")[i % 3]),
+            admin_unit=(province.commune_a, province.commune_b)[i % 2],
+            reporting_unit=(province.unit_a, province.unit_b)[i % 2],
+        )
+    # count and one page, category, admin unit and reporting unit joined
+    with django_assert_num_queries(2):
+        body = client.get("/api/v1/institutions/", {"page_size": 500}).json()
+    assert body["count"] == n and len(body["results"]) == n
+    # count, indicators with the plan, targets, categories, milestones
+    with django_assert_num_queries(5):
+        assert client.get("/api/v1/indicators/").json()["count"] == 7
