@@ -15,6 +15,7 @@ from django.db.models import (
     DateField,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -32,6 +33,7 @@ from indicators.models import (
     AuditEntry,
     Figures,
     PeriodState,
+    Plan,
     ReportingPeriod,
     Submission,
     SubmissionEvent,
@@ -43,6 +45,17 @@ from institutions.roles import User, is_reporter, reporting_units_for_user
 
 
 # ---------------------------------------------------------------- periods
+def current_plan() -> Plan | None:
+    """The plan in force (the latest issued), annotated with `horizon`, its last
+    milestone year: the plan's years run from `baseline_year` to `horizon`.
+    None when no plan is loaded. One query."""
+    return (
+        Plan.objects.annotate(horizon=Max("indicators__targets__milestones__year"))
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+
+
 def open_periods() -> QuerySet[ReportingPeriod]:
     """Periods still open for entry, newest first."""
     return ReportingPeriod.objects.filter(state=PeriodState.OPEN).order_by("-year")
@@ -340,6 +353,7 @@ __all__ = [
     "activities_for_submission",
     "activity_totals",
     "completeness",
+    "current_plan",
     "days_left",
     "expected_reporting_units",
     "figures_by_institution",

@@ -21,11 +21,10 @@ from indicators.services.common import (
     institution_label,
     submission_write,
 )
-from indicators.services.periods import period_open
 from indicators.services.submissions import submission_approve, submission_open, submission_submit
 from indicators.validation import CHANGE_COMMENT, validate_row, values_of
 from institutions.models import Institution, ReportingUnit
-from institutions.roles import User, is_reviewer
+from institutions.roles import User
 
 
 @dataclass
@@ -284,9 +283,12 @@ def figures_import(
             if period is None:
                 period = ReportingPeriod.objects.filter(year=year).first()
             if period is None:
-                if user is not None and not is_reviewer(user):
-                    raise ValidationError(_("Chưa có kỳ báo cáo năm %(year)s.") % {"year": year})
-                period = period_open(year=year, user=user)
+                # Opening a year is the reviewer's decision (periods page or
+                # `import_figures --open-period`), never a side effect of a file.
+                raise ValidationError(
+                    _("Chưa mở kỳ báo cáo năm %(year)s: hãy mở kỳ báo cáo trước khi nhập.")
+                    % {"year": year}
+                )
             for unit_id, unit_rows in grouped.items():
                 target = submission or submission_open(
                     reporting_unit=unit_of[unit_id], period=period, user=user

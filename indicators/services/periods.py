@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import PeriodEvent, PeriodState, ReportingPeriod
+from indicators.selectors import current_plan
 from indicators.services.common import ensure_period_open, require_reviewer
 from institutions.roles import User, is_reviewer
 
@@ -17,8 +18,23 @@ from institutions.roles import User, is_reviewer
 def period_open(
     *, year: int, user: User | None, deadline: dt.date | None = None
 ) -> ReportingPeriod:
-    """The period of `year`, created (open, deadline 05/12 unless given) if missing."""
+    """The period of `year`, created (open, deadline 05/12 unless given) if missing.
+    Only years of the plan (its baseline year to its last milestone) can be opened:
+    a mistyped year would otherwise become a period every officer is asked about."""
     require_reviewer(user)
+    plan = current_plan()
+    if plan is None:
+        raise ValidationError(_("Chưa có kế hoạch: hãy chạy load_reference trước."))
+    if not plan.baseline_year <= year <= (plan.horizon or plan.baseline_year):
+        raise ValidationError(
+            _("Năm %(year)s nằm ngoài Kế hoạch %(plan)s (từ %(first)s đến %(last)s).")
+            % {
+                "year": year,
+                "plan": plan.number,
+                "first": plan.baseline_year,
+                "last": plan.horizon,
+            }
+        )
     period, _created = ReportingPeriod.objects.get_or_create(
         year=year, defaults={"deadline": deadline or ReportingPeriod.default_deadline(year)}
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Plan, ReportingPeriod
+from indicators.selectors import current_plan
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,7 @@ def year_range(*, today: dt.date | None = None) -> YearRange | None:
     """The selectable years: from the plan's baseline year to the latest reporting
     period (or this year), capped at the plan's last milestone. None when no plan
     is loaded. Two queries."""
-    plan = (
-        Plan.objects.annotate(horizon=Max("indicators__targets__milestones__year"))
-        .order_by("pk")
-        .first()
-    )
+    plan = current_plan()
     if plan is None:
         return None
     today = today or timezone.localdate()

@@ -25,6 +25,14 @@ class Year:
     submission_a: Submission
 
 
+@pytest.fixture(autouse=True)
+def plan(categories):
+    """The real plan: periods can only be opened for its years (2023-2030)."""
+    from indicators.services import plan_load
+
+    return plan_load()
+
+
 @pytest.fixture
 def year(province, officer_a) -> Year:
     ReportingPeriodFactory(year=2024)

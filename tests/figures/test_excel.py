@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from indicators.excel import DATA_SHEET, LAST_YEAR_SHEET
-from indicators.models import Figures, Submission, SubmissionState
+from indicators.models import Figures, ReportingPeriod, Submission, SubmissionState
 from tests.conftest import client_for
 from tests.factories import InstitutionFactory, category
 
@@ -191,3 +192,36 @@ def test_import_figures_saves_submits_and_approves_every_unit_touched(year, tmp_
     sub = Submission.objects.get(reporting_unit__code="UBND-623", period__year=2025)
     assert sub.state == SubmissionState.APPROVED
     assert Figures.objects.get(institution=year.library_b, year=2025).user_visits == 500
+
+
+def _one_row_file(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "institution_code,lll_services,digital_transformation,user_visits,participants\n"
+        "TV-AK,yes,no,500,30\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_import_figures_never_opens_a_period_by_itself(year, tmp_path):
+    # 2026 has no period yet: a file alone must not create one.
+    with pytest.raises(CommandError, match="Chưa mở kỳ báo cáo năm 2026"):
+        call_command("import_figures", str(_one_row_file(tmp_path)), "--year", "2026")
+    assert not ReportingPeriod.objects.filter(year=2026).exists()
+    assert not Figures.objects.filter(year=2026).exists()
+
+
+def test_import_figures_opens_a_plan_year_only_when_asked(year, tmp_path):
+    call_command("import_figures", str(_one_row_file(tmp_path)), "--year", "2026", "--open-period")
+    assert ReportingPeriod.objects.get(year=2026).deadline == dt.date(2026, 12, 5)
+    assert Figures.objects.get(institution=year.library_b, year=2026).user_visits == 500
+
+
+def test_import_figures_refuses_a_year_outside_the_plan(year, tmp_path):
+    # A typo (2031 for 2021 or 2025) must not become a period every officer sees.
+    with pytest.raises(CommandError, match="Năm 2031 nằm ngoài Kế hoạch 3632/KH-UBND"):
+        call_command(
+            "import_figures", str(_one_row_file(tmp_path)), "--year", "2031", "--open-period"
+        )
+    assert not ReportingPeriod.objects.filter(year=2031).exists()

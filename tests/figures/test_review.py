@@ -207,3 +207,13 @@ def test_the_completeness_table_marks_sent_and_approved_for_screen_readers_too(
     assert (
         '<span aria-hidden="true">✗</span><span class="visually-hidden">Không</span>' in draft_row
     )
+
+
+def test_the_periods_page_refuses_a_year_outside_the_plan(reviewer, province):
+    response = client_for(reviewer).post(
+        reverse("indicators:periods"), {"year": 2031, "deadline": ""}, follow=True
+    )
+    assert (
+        "Năm 2031 nằm ngoài Kế hoạch 3632/KH-UBND (từ 2023 đến 2030)" in response.content.decode()
+    )
+    assert not ReportingPeriod.objects.filter(year=2031).exists()

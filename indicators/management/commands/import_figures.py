@@ -1,4 +1,4 @@
-"""import_figures FILE --year YYYY [--submit] [--approve]
+"""import_figures FILE --year YYYY [--submit] [--approve] [--open-period]
 
 The same rules as the web upload (indicators.validation through
 services.figures_import), for every reporting unit the file touches, all or
@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--submit", action="store_true", help="Gửi báo cáo của từng đơn vị.")
         parser.add_argument("--approve", action="store_true", help="Gửi và duyệt (cần --submit).")
+        parser.add_argument(
+            "--open-period",
+            action="store_true",
+            help="Mở kỳ báo cáo của năm nếu chưa có (chỉ các năm của kế hoạch).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         path: Path = options["file"]
@@ -31,6 +36,11 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp {path}.")
         if options["approve"] and not options["submit"]:
             raise CommandError("--approve cần đi cùng --submit.")
+        if options["open_period"]:
+            try:
+                services.period_open(year=options["year"], user=None)
+            except ValidationError as exc:
+                raise CommandError("\n".join(exc.messages)) from exc
         table = read_table(path.read_bytes(), path.name, max_rows=None)
         problems = list(table.problems)
         results = {}

@@ -10,9 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Max
 
-from indicators.models import Milestone, Plan
+from indicators.selectors import current_plan
 from reports.attainment import AttainmentRow, ShareRow
 from reports.selectors import attainment_rows, unit_for_code
 
@@ -66,16 +65,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         year: int = options["year"]
-        plan = Plan.objects.order_by("-issued_on", "-pk").first()
+        plan = current_plan()
         if plan is None:
             raise CommandError(
                 "Chưa có kế hoạch: chạy 'load_reference' trước. / No plan loaded: run load_reference."
             )
-        last = Milestone.objects.filter(target__indicator__plan=plan).aggregate(y=Max("year"))["y"]
-        if not (plan.baseline_year <= year <= (last or plan.baseline_year)):
+        if not (plan.baseline_year <= year <= (plan.horizon or plan.baseline_year)):
             raise CommandError(
                 f"Năm {year} ngoài phạm vi kế hoạch {plan.number} "
-                f"({plan.baseline_year}-{last}). / Year {year} is outside the plan's years."
+                f"({plan.baseline_year}-{plan.horizon}). / Year {year} is outside the plan's years."
             )
         unit = None
         if options["unit"]:
