@@ -341,6 +341,8 @@ class KeyDay(models.TextChoices):
     DIGITAL_DAY = "10/10", _("10/10 Ngày Chuyển đổi số quốc gia và của tỉnh")
     HERITAGE_DAY = "23/11", _("23/11 Ngày Di sản văn hóa Việt Nam")
     LLL_WEEK = "lll_week", _("Tuần lễ hưởng ứng học tập suốt đời")
+    # Plan III.1: "... và các ngày lễ, ngày kỷ niệm của đất nước và của tỉnh".
+    OTHER = "other", _("Ngày lễ, ngày kỷ niệm khác của đất nước và của tỉnh")
 
 
 class Activity(models.Model):

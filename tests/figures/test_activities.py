@@ -92,3 +92,15 @@ def test_an_activity_dated_outside_the_year_is_refused(year, officer_a):
         _form(year, date="21/04/2024"),
     )
     assert response.context["form"].errors["date"]
+
+
+def test_an_activity_can_mark_another_national_or_provincial_anniversary(year, officer_a):
+    # Plan III.1 lists five key days "và các ngày lễ, ngày kỷ niệm của đất nước và của tỉnh".
+    response = client_for(officer_a).post(
+        reverse("indicators:activity_create", args=[year.submission_a.pk]),
+        _form(year, title="Kỷ niệm ngày thành lập tỉnh", key_day="other", date="24/05/2025"),
+    )
+    assert response.status_code == 302
+    assert Activity.objects.get().get_key_day_display() == (
+        "Ngày lễ, ngày kỷ niệm khác của đất nước và của tỉnh"
+    )

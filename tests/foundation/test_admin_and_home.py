@@ -164,7 +164,7 @@ def test_the_home_page_says_which_year_is_open_and_what_to_do(
     request, open_2026, persona, todo
 ) -> None:
     body = client_for(request.getfixturevalue(persona)).get("/").content.decode()
-    assert "Kỳ báo cáo năm 2026 đang mở, hạn nộp trước ngày 05/12/2026." in body
+    assert "Kỳ báo cáo năm 2026 đang mở, hạn nộp hết ngày 05/12/2026." in body
     assert todo in body
 
 
