@@ -116,6 +116,7 @@ class AttainmentRowSerializer(serializers.Serializer):
     matched_institutions = serializers.IntegerField(required=False)
     yoy_matched_institutions = serializers.IntegerField(required=False)
     target_max = _number(required=False)
+    target_2030_max = _number(required=False)
 
     def to_representation(self, instance: object) -> dict:
         data = super().to_representation(instance)
@@ -134,6 +135,7 @@ class AttainmentRowSerializer(serializers.Serializer):
             "matched_institutions",
             "yoy_matched_institutions",
             "target_max",
+            "target_2030_max",
         }
         drop = growth_only if instance.kind == "share" else share_only
         return {k: v for k, v in data.items() if k not in drop}

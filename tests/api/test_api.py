@@ -62,6 +62,7 @@ def test_anonymous_visitors_see_approved_figures_for_the_province(client, publis
     assert row["kind"] == "share" and "yoy_growth" not in row
     growth = next(r for r in body["results"] if r["kind"] == "growth")
     assert "numerator" not in growth and "average_growth" in growth
+    assert (growth["target_2030"], growth["target_2030_max"]) == (10.0, 15.0)
 
 
 def test_anonymous_visitors_see_a_district_but_not_a_commune(client, published):

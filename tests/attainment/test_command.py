@@ -61,6 +61,10 @@ def test_json_prints_every_target_with_numbers_as_numbers(reported):
     ):
         assert name in growth
     assert growth["status"] == "no_data"
+    # 2024 is judged against the 2025 target (10 %/year), and the 2030 band is the
+    # plan's "10% - 15% mỗi năm" whichever year is asked.
+    assert (growth["target"], growth["target_max"]) == (10, None)
+    assert (growth["target_2030"], growth["target_2030_max"]) == (10, 15)
 
 
 def test_csv_has_one_header_and_a_line_per_target(reported):

@@ -25,7 +25,7 @@ SHARE_FIELDS = [
 GROWTH_FIELDS = [
     "indicator", "target_code", "categories", "year", "unit", "yoy_growth", "average_growth",
     "phase_start_year", "matched_institutions", "target", "status", "target_max",
-    "target_2025", "target_2030", "milestone_year", "yoy_matched_institutions",
+    "target_2025", "target_2030", "target_2030_max", "milestone_year", "yoy_matched_institutions",
     "reported", "expected", "awaiting_approval", "label",
 ]  # fmt: skip
 CSV_FIELDS = ["kind"] + list(dict.fromkeys(SHARE_FIELDS + GROWTH_FIELDS))
