@@ -6,6 +6,8 @@ any other signed-in user gets 404, so the page does not announce itself.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -86,6 +88,9 @@ def report_preview(request: HttpRequest, year: int) -> HttpResponse:
     return HttpResponse(report_preview_html(draft=draft))
 
 
+DOWNLOAD_TOKEN = re.compile(r"dl[a-z0-9]{1,16}")
+
+
 @reviewer_required(hidden=True)
 def report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
@@ -96,6 +101,10 @@ def report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="{report_filename(draft=draft, fmt=fmt)}"'  # type: ignore[arg-type]
     )
+    token = request.GET.get("download_token", "")
+    if DOWNLOAD_TOKEN.fullmatch(token):
+        # static/js/busy.js waits for this cookie to clear its "building…" notice.
+        response.set_cookie(token, "1", max_age=120, samesite="Strict")
     return response
 
 

@@ -63,6 +63,17 @@ def test_a_reviewer_downloads_the_pdf_and_the_workbook(report_year, reviewer) ->
     )
 
 
+def test_a_download_answers_the_pages_progress_token_with_a_cookie(report_year, reviewer):
+    # static/js/busy.js keeps "Đang tạo tệp PDF…" on screen until this cookie arrives.
+    client = client_for(reviewer)
+    url = reverse("reports:annual_report_download", args=[YEAR, "xlsx"])
+    answered = client.get(url, {"download_token": "dlabc123"})
+    assert answered.cookies["dlabc123"].value == "1"
+    # Anything else is not echoed back as a cookie name.
+    refused = client.get(url, {"download_token": "sessionid"})
+    assert "sessionid" not in refused.cookies
+
+
 def test_the_page_shows_the_form_and_the_preview(report_year, reviewer) -> None:
     response = client_for(reviewer).get(reverse("reports:annual_report", args=[YEAR]))
     assert response.status_code == 200
