@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 from tests.conftest import PASSWORD
@@ -15,9 +16,9 @@ def test_an_officer_logs_in_lands_home_and_switches_to_english(page, live_server
     assert page.get_by_text("UBND Thành phố Pleiku").is_visible()
     screenshot(page, "home-vi")
 
+    # Choosing a language submits the switch's form; wait for the page it leads to.
     page.select_option("#language-select", "en")
-    page.wait_for_load_state("networkidle")
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="To do").is_visible()
-    assert page.get_by_text("You report for:").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="To do")).to_be_visible()
+    expect(page.get_by_text("You report for:")).to_be_visible()
     screenshot(page, "home-en")
