@@ -12,7 +12,6 @@ with the number of queries and the peak Python memory (tracemalloc) of each.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import sys
@@ -21,7 +20,8 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import child_report, child_setup, run_scales  # noqa: E402
+from harness import child_report, child_setup  # noqa: E402
+from harness import main as harness_main  # noqa: E402
 
 
 def measure(label: str, fn, repeat: int) -> dict:
@@ -82,18 +82,10 @@ def child(scale: int, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child_scale:
-        child(args.child_scale, args.repeat)
-        return
-    run_scales(
+    harness_main(
         __file__,
-        scales=args.scales,
-        repeat=args.repeat,
+        doc=__doc__,
+        child=child,
         columns=[
             ("measure", "what"),
             ("best (ms)", "best_ms"),

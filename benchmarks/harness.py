@@ -4,6 +4,7 @@ parent prints the child's measurements as a Markdown table for README.md."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,3 +82,19 @@ def run_scales(
             print(
                 f"<!-- scale {scale}: set-up (migrate, load_reference, seed_demo) {data['setup_s']} s -->"
             )
+
+
+def main(
+    script: str, *, doc: str, child: Callable[[int, int], None], columns: Sequence[tuple[str, str]]
+) -> None:
+    """A benchmark script's command line: the parent runs every scale in a child
+    (`--child-scale`), which measures with `child(scale, repeat)`."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_scale:
+        child(args.child_scale, args.repeat)
+        return
+    run_scales(script, scales=args.scales, repeat=args.repeat, columns=columns)
