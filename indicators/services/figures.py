@@ -94,28 +94,14 @@ def figures_save(
             checked = validate_row(
                 inst.category.code, raw, last_year=last.get(inst_id), current=current
             )
-            for p in checked.errors:
-                problems.append(
-                    RowProblem(
-                        inst_id,
-                        institution_label(inst),
-                        p.field,
-                        p.value,
-                        p.message,
-                        refs.get(inst_id),
-                    )
-                )
-            for p in checked.warnings:
-                result.warnings.append(
-                    RowProblem(
-                        inst_id,
-                        institution_label(inst),
-                        p.field,
-                        p.value,
-                        p.message,
-                        refs.get(inst_id),
-                    )
-                )
+            label, ref = institution_label(inst), refs.get(inst_id)
+            problems += [
+                RowProblem(inst_id, label, p.field, p.value, p.message, ref) for p in checked.errors
+            ]
+            result.warnings += [
+                RowProblem(inst_id, label, p.field, p.value, p.message, ref)
+                for p in checked.warnings
+            ]
             if checked.errors:
                 continue
             new_values = dict(checked.values)
