@@ -25,6 +25,12 @@ class Plan(models.Model):
     province_name = models.CharField(_("tỉnh"), max_length=100)
     baseline_year = models.PositiveSmallIntegerField(_("năm gốc"))
     recipients = models.TextField(_("nơi nhận"), blank=True)
+    # The territory the plan covers: the province-level unit with this code as it
+    # stood when the plan was issued, everything under it, and every unit that
+    # succeeded those (plan 3632: old Gia Lai, 64, and the new communes made of
+    # its communes, not the former Bình Định communes of new province 52).
+    # Empty: every unit.
+    territory_code = models.CharField(_("mã địa bàn áp dụng"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("kế hoạch")

@@ -99,6 +99,18 @@ class AdministrativeUnit(models.Model):
             return f", từ {self.valid_from:%d/%m/%Y}"
         return ""
 
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    @property
+    def validity_text(self) -> str:
+        """ "Phường Ia Kring (23563, … – 30/06/2025)": which unit, unmistakably."""
+        start = f"{self.valid_from:%d/%m/%Y}" if self.valid_from else "…"
+        end = f"{self.valid_to:%d/%m/%Y}" if self.valid_to else "…"
+        return f"{self.name} ({self.code}, {start} – {end})"
+
     def is_valid_in_year(self, year: int) -> bool:
         starts = self.valid_from is None or self.valid_from <= dt.date(year, 12, 31)
         ends = self.valid_to is None or self.valid_to >= dt.date(year, 1, 1)
@@ -214,6 +226,18 @@ class ReportingUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    @property
+    def validity_text(self) -> str:
+        """ "Phường Ia Kring (23563, … – 30/06/2025)": which unit, unmistakably."""
+        start = f"{self.valid_from:%d/%m/%Y}" if self.valid_from else "…"
+        end = f"{self.valid_to:%d/%m/%Y}" if self.valid_to else "…"
+        return f"{self.name} ({self.code}, {start} – {end})"
 
     def is_valid_in_year(self, year: int) -> bool:
         starts = self.valid_from is None or self.valid_from <= dt.date(year, 12, 31)

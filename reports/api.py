@@ -3,18 +3,18 @@ milestones, and attainment by year and unit. Documented at /api/v1/schema/
 (OpenAPI 3) and /api/v1/docs/ (Redoc, vendored: the portal runs on a closed
 network, so nothing loads from a CDN).
 
-Who sees which attainment:
-- anonymous visitors: approved figures only, for the province or a province-
-  or district-level unit (never a commune);
-- reviewers and administrators: any unit, submitted and approved figures
-  (`approved_only=true` to see the public numbers);
-- district and commune officers: submitted and approved figures for the units
-  inside their reporting units' scope; elsewhere, what the public sees;
-- institution-level figures are never served here.
+Who sees which attainment is the one policy of reports/visibility.py, the
+same as the dashboards': anonymous visitors and sector reporters approved
+figures for the territory and district-level units; reviewers everything;
+officers, in their territory, approved figures and their own submitted ones.
+Institution-level figures are never served here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.templatetags.static import static
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -27,12 +27,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indicators.models import Indicator, Plan, Target
-from institutions.models import AdministrativeUnit, Institution, Level, ReportingUnitKind
-from institutions.roles import is_reviewer, reporting_units_for_user
-from reports.selectors import UnitGraph, attainment_rows, unit_for_code
+from institutions.models import AdministrativeUnit, Institution
+from reports.selectors import attainment_rows, resolve_unit
 from reports.serializers import AttainmentSerializer, IndicatorSerializer, InstitutionSerializer
-
-PUBLIC_LEVELS = {Level.PROVINCE, Level.DISTRICT}
+from reports.visibility import APPROVED_ONLY, attainment_access
 
 
 class Pagination(PageNumberPagination):
@@ -104,17 +102,15 @@ def _year(raw: str | None) -> int:
     return year
 
 
-def _own_scope(request: Request) -> set[int]:
-    """Unit ids an officer's district or commune committees cover. Reporting
-    units of sectors (schools, army, university) do not grant a territory."""
-    units = reporting_units_for_user(request.user).filter(
-        kind__in=[ReportingUnitKind.DISTRICT_COMMITTEE, ReportingUnitKind.COMMUNE_COMMITTEE]
-    )
-    admin_ids = [ru.admin_unit_id for ru in units]
-    if not admin_ids:
-        return set()
-    graph = UnitGraph.load()
-    return set().union(*(graph.scope(pk) for pk in admin_ids))
+def _day(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(
+            {"valid_on": "Ngày không hợp lệ (YYYY-MM-DD) / valid_on must be a date"}
+        ) from None
 
 
 @extend_schema(
@@ -123,7 +119,18 @@ def _own_scope(request: Request) -> set[int]:
         OpenApiParameter(
             "unit",
             str,
-            description="administrative unit code, resolved for `year` (default: the province)",
+            description=(
+                "administrative unit code, resolved for `year` (default: the plan's "
+                "territory); a code naming two units that year is refused with both"
+            ),
+        ),
+        OpenApiParameter(
+            "valid_on",
+            str,
+            description=(
+                "YYYY-MM-DD: the unit with `unit` valid that day, e.g. new Phường Pleiku "
+                "(valid_on=2025-07-01) read for 2024 over the old communes it succeeded"
+            ),
         ),
         OpenApiParameter(
             "approved_only",
@@ -141,25 +148,28 @@ class AttainmentView(APIView):
         code = request.query_params.get("unit")
         unit: AdministrativeUnit | None = None
         if code:
-            unit = unit_for_code(code, year)
-            if unit is None:
-                raise NotFound(f"Không có đơn vị hành chính mã {code} trong năm {year}.")
+            try:
+                unit = resolve_unit(code, year, valid_on=_day(request.query_params.get("valid_on")))
+            except DjangoValidationError as error:
+                message = " ".join(error.messages)
+                if error.code == "ambiguous":
+                    raise ValidationError({"unit": message}) from None
+                raise NotFound(message) from None
+        access = attainment_access(request.user, unit)
+        if access is None:
+            raise PermissionDenied(
+                "Số liệu cấp xã chỉ dành cho người dùng được phân quyền. "
+                "/ Commune-level attainment is for signed-in users with access."
+            )
         asked_approved = request.query_params.get("approved_only", "").lower() in {"1", "true"}
-        trusted = is_reviewer(request.user) or (
-            unit is not None and request.user.is_authenticated and unit.pk in _own_scope(request)
-        )
-        if trusted:
-            approved_only = asked_approved
-        else:
-            # The public view: approved figures, province and district level only.
-            if unit is not None and unit.level not in PUBLIC_LEVELS:
-                raise PermissionDenied(
-                    "Số liệu cấp xã chỉ dành cho người dùng được phân quyền. "
-                    "/ Commune-level attainment is for signed-in users with access."
-                )
-            approved_only = True
-        rows = attainment_rows(year=year, unit=unit, approved_only=approved_only)
-        data = {"year": year, "unit": unit, "approved_only": approved_only, "results": rows}
+        visibility = APPROVED_ONLY if asked_approved else access.visibility
+        rows = attainment_rows(year=year, unit=unit, visibility=visibility)
+        data = {
+            "year": year,
+            "unit": unit,
+            "approved_only": visibility.approved_only,
+            "results": rows,
+        }
         return Response(AttainmentSerializer(data).data)
 
 

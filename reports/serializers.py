@@ -6,6 +6,11 @@ from rest_framework import serializers
 
 from indicators.models import Indicator, Milestone, Target
 from institutions.models import AdministrativeUnit, Institution
+from reports.attainment import STATUS_STYLES, Status
+
+STATUS_HELP = "; ".join(
+    f"`{status.value}` ({style.label}): {style.meaning}" for status, style in STATUS_STYLES.items()
+)
 
 
 class AdministrativeUnitSerializer(serializers.ModelSerializer):
@@ -93,7 +98,9 @@ class AttainmentRowSerializer(serializers.Serializer):
     categories = serializers.ListField(child=serializers.CharField())
     year = serializers.IntegerField()
     unit = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["achieved", "on_track", "off_track", "no_data"])
+    status = serializers.ChoiceField(choices=[s.value for s in Status], help_text=STATUS_HELP)
+    status_label = serializers.SerializerMethodField(help_text="the status in Vietnamese")
+    reason = serializers.CharField(help_text="why not applicable, no data, or off track")
     target = _number()
     target_2025 = _number()
     target_2030 = _number()
@@ -109,7 +116,15 @@ class AttainmentRowSerializer(serializers.Serializer):
     value = _number(required=False)
     baseline_value = _number(required=False)
     projected_value = _number(required=False)
-    yearly_gain_needed = _number(required=False)
+    yearly_gain_needed = _number(required=False, help_text="points a year still needed")
+    gap = _number(required=False, help_text="milestone year, not achieved: points that remained")
+    previous_value = _number(required=False)
+    previous_numerator = serializers.IntegerField(required=False, allow_null=True)
+    previous_denominator = serializers.IntegerField(required=False, allow_null=True)
+    phase_start_denominator = serializers.IntegerField(required=False, allow_null=True)
+    denominator_change = serializers.SerializerMethodField(
+        help_text="how the institutions counted moved since the phase start (null: unchanged)"
+    )
     # growth rows
     yoy_growth = _number(required=False)
     average_growth = _number(required=False)
@@ -117,6 +132,25 @@ class AttainmentRowSerializer(serializers.Serializer):
     yoy_matched_institutions = serializers.IntegerField(required=False)
     target_max = _number(required=False)
     target_2030_max = _number(required=False)
+    panel_start_total = serializers.IntegerField(required=False, allow_null=True)
+    panel_end_total = serializers.IntegerField(required=False, allow_null=True)
+    total_reported = serializers.IntegerField(required=False, allow_null=True)
+
+    def get_status_label(self, instance: object) -> str:
+        return str(STATUS_STYLES[Status(instance.status)].label)
+
+    def get_denominator_change(self, instance: object) -> dict | None:
+        change = getattr(instance, "denominator_change", None)
+        if change is None:
+            return None
+        return {
+            "start_year": change.start_year,
+            "start": change.start,
+            "now": change.now,
+            "closed": change.closed,
+            "opened": change.opened,
+            "text": change.text(),
+        }
 
     def to_representation(self, instance: object) -> dict:
         data = super().to_representation(instance)
@@ -128,8 +162,17 @@ class AttainmentRowSerializer(serializers.Serializer):
             "baseline_value",
             "projected_value",
             "yearly_gain_needed",
+            "gap",
+            "previous_value",
+            "previous_numerator",
+            "previous_denominator",
+            "phase_start_denominator",
+            "denominator_change",
         }
         growth_only = {
+            "panel_start_total",
+            "panel_end_total",
+            "total_reported",
             "yoy_growth",
             "average_growth",
             "matched_institutions",

@@ -33,6 +33,7 @@ def plan_load(*, path: Path = PLAN_FILE) -> Plan:
                 "issuer": data["issuer"],
                 "province_name": data["province_name"],
                 "baseline_year": data["baseline_year"],
+                "territory_code": data.get("territory_code", ""),
                 "recipients": "\n".join(data["recipients"]),
             },
         )

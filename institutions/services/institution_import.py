@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from institutions.importing import SourceRow
 from institutions.models import AdministrativeUnit, Category, Institution, ReportingUnit
+from institutions.parsing import parse_day
 
 IMPORT_COLUMNS = (
     "code",
@@ -51,21 +52,6 @@ def _year(text: str) -> int | None:
         return None
 
 
-def _day(text: str) -> dt.date | None:
-    for parse in (dt.date.fromisoformat, lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    return None
-
-
-def _describe(unit: AdministrativeUnit) -> str:
-    start = f"{unit.valid_from:%d/%m/%Y}" if unit.valid_from else "…"
-    end = f"{unit.valid_to:%d/%m/%Y}" if unit.valid_to else "…"
-    return f"{unit.name} ({start} - {end})"
-
-
 def _resolve_admin_unit(
     candidates: list[AdministrativeUnit],
     *,
@@ -85,7 +71,7 @@ def _resolve_admin_unit(
     if not candidates:
         return None, _("không có đơn vị hành chính mã '%(code)s'") % {"code": code}
     if valid_on is not None:
-        chosen = [u for u in candidates if _valid_on(u, valid_on)]
+        chosen = [u for u in candidates if u.is_valid_on(valid_on)]
         if not chosen:
             return None, _("không có đơn vị hành chính mã '%(code)s' còn hiệu lực ngày %(day)s") % {
                 "code": code,
@@ -96,7 +82,7 @@ def _resolve_admin_unit(
         if opened_year is not None:
             chosen = [u for u in candidates if u.is_valid_in_year(opened_year)]
         if not chosen:
-            chosen = [u for u in candidates if _valid_on(u, today)]
+            chosen = [u for u in candidates if u.is_valid_on(today)]
         if not chosen:
             return None, _(
                 "đơn vị hành chính mã '%(code)s' không còn hiệu lực trong năm hoạt động "
@@ -108,16 +94,10 @@ def _resolve_admin_unit(
             "một ngày đơn vị cần chọn còn hiệu lực"
         ) % {
             "code": code,
-            "units": "; ".join(_describe(u) for u in chosen),
+            "units": "; ".join(u.validity_text for u in chosen),
             "column": VALID_ON_COLUMN,
         }
     return chosen[0], ""
-
-
-def _valid_on(unit: AdministrativeUnit, day: dt.date) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= day) and (
-        unit.valid_to is None or unit.valid_to >= day
-    )
 
 
 @dataclass
@@ -249,7 +229,7 @@ def _check_row(row: SourceRow, ref: _Reference) -> tuple[Institution | None, lis
 
     valid_on = None
     if v.get(VALID_ON_COLUMN, ""):
-        valid_on = _day(v[VALID_ON_COLUMN])
+        valid_on = parse_day(v[VALID_ON_COLUMN])
         if valid_on is None:
             problems.append(
                 (

@@ -231,6 +231,17 @@ class ReportContext:
         return counts
 
     @property
+    def status_summary(self) -> list[dict[str, object]]:
+        """The statuses that occur this year, in the vocabulary's order, with
+        their count: "5 mục tiêu đạt, 2 mục tiêu không đạt"."""
+        counts = self.status_counts
+        return [
+            {"status": s.value, "label": str(STATUS_LABELS[s]), "count": counts[s.value]}
+            for s in Status
+            if counts[s.value]
+        ]
+
+    @property
     def submissions_received(self) -> int:
         return self.submissions.get(SubmissionState.SUBMITTED, 0) + self.submissions.get(
             SubmissionState.APPROVED, 0
@@ -249,8 +260,8 @@ def _target_line(row: AttainmentRow, number: int, indicator_names: dict[str, str
             result=_("%(count)s thiết chế") % {"count": vn_number(row.matched_institutions)},
             value=(
                 DASH_GROWTH
-                if row.average_growth is None
-                else f"{vn_number(row.average_growth, 1)}%/năm"
+                if row.average_exact is None
+                else f"{vn_number(row.value_shown(1), 1)}%/năm"
             ),
             target=growth_target_text(row.target, row.target_max, number=vn_number),
             target_2025=growth_target_text(row.target_2025, None, number=vn_number),
@@ -264,7 +275,7 @@ def _target_line(row: AttainmentRow, number: int, indicator_names: dict[str, str
         indicator_name=indicator_names.get(row.indicator, row.indicator),
         is_growth=False,
         result=f"{vn_number(row.numerator)}/{vn_number(row.denominator)}",
-        value=vn_percent(row.value),
+        value=vn_percent(row.value_shown(1)),
         target=vn_percent(row.target, 0),
         target_2025=vn_percent(row.target_2025, 0),
         target_2030=vn_percent(row.target_2030, 0),
@@ -407,10 +418,8 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
             r = unit_rows.get(line.row.target_code)
             if r is None:
                 cells.append(AnnexCell(DASH_GROWTH, Status.NO_DATA))
-            elif isinstance(r, GrowthRow):
-                cells.append(AnnexCell(vn_number(r.average_growth, 1), r.status))
             else:
-                cells.append(AnnexCell(vn_number(r.value, 1), r.status))
+                cells.append(AnnexCell(vn_number(r.value_shown(1), 1), r.status))
         annex_units.append(
             AnnexUnitLine(unit=unit, cells=cells, rows=list(by_unit.get(unit.code, [])))
         )

@@ -17,7 +17,6 @@ from django.utils import translation
 
 from reports.annual.context import AnnexCell, ReportContext
 from reports.annual.formatting import DASH, vn_date, vn_number, vn_percent
-from reports.attainment import GrowthRow
 
 TEMPLATE = "reports/annual/report.html"
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -34,10 +33,8 @@ def display_values(r: ReportContext) -> dict[str, object]:
     province_cells = []
     for line in r.lines:
         row = line.row
-        if isinstance(row, GrowthRow):
-            province_cells.append(AnnexCell(vn_number(row.average_growth, 1), row.status))
-        else:
-            province_cells.append(AnnexCell(vn_number(row.value, 1), row.status))
+        # Rounded once, from the exact value, to the one decimal printed.
+        province_cells.append(AnnexCell(vn_number(row.value_shown(1), 1), row.status))
     return {
         "task_groups": [
             {

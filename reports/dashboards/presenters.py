@@ -19,21 +19,21 @@ from indicators.models import Indicator
 from institutions.models import AdministrativeUnit
 from reports import selectors as engine
 from reports.attainment import (
+    STATUS_ICONS,
     STATUS_LABELS,
+    STATUS_STYLES,
     AttainmentRow,
     GrowthRow,
     ShareRow,
     Status,
+    catch_up_text,
     growth_target_text,
 )
+from reports.selectors import UnitTable
+from reports.visibility import Visibility
 
 # Shown beside the colour so that status never depends on colour alone.
-STATUS_SYMBOLS: dict[str, str] = {
-    Status.ACHIEVED: "✔",
-    Status.ON_TRACK: "↗",
-    Status.OFF_TRACK: "✘",
-    Status.NO_DATA: "–",
-}
+STATUS_SYMBOLS = STATUS_ICONS
 
 WHICH_LABELS: dict[str, Promise] = {
     "meeting": _("Đạt tiêu chí"),
@@ -44,7 +44,13 @@ WHICH_LABELS: dict[str, Promise] = {
 
 def status_legend() -> list[dict[str, object]]:
     return [
-        {"status": s.value, "label": STATUS_LABELS[s], "symbol": STATUS_SYMBOLS[s]} for s in Status
+        {
+            "status": s.value,
+            "label": style.label,
+            "symbol": style.icon,
+            "meaning": style.meaning,
+        }
+        for s, style in STATUS_STYLES.items()
     ]
 
 
@@ -53,14 +59,20 @@ def _num(value: Decimal | None) -> float | None:
 
 
 def headline(row: AttainmentRow) -> Decimal | None:
-    """The one number a card or cell shows: the share in percent, or the average
+    """The one number a card or cell shows, rounded once from the exact value
+    to the one decimal the pages show: the share in percent, or the average
     annual growth in percent a year."""
-    return row.value if isinstance(row, ShareRow) else row.average_growth
+    return row.value_shown(1)
 
 
 def _local_number(value: Decimal) -> str:
     # As the templates' floatformat:"-1g": the interface's separators, a decimal only if any.
     return str(floatformat(value, "-1g"))
+
+
+def _local_points(value: Decimal) -> str:
+    # Percentage points, always one decimal: "15,0".
+    return str(floatformat(value, "1g"))
 
 
 def growth_targets(row: GrowthRow) -> dict[str, str]:
@@ -103,11 +115,13 @@ class Card:
     links: list[DrillLink]
     trend: list[Cell] = field(default_factory=list)
     growth_targets: dict[str, str] = field(default_factory=dict)  # empty for a share
+    catch_up: str = ""
+    denominator_note: str = ""
 
 
 @dataclass
 class UnitLine:
-    unit: AdministrativeUnit
+    unit: AdministrativeUnit | None  # None: the line of what stands above the units
     url: str | None
     cells: list[Cell | None]
 
@@ -123,7 +137,9 @@ class Dashboard:
     lines: list[UnitLine]
     awaiting_approval: bool
     column_groups: list[tuple[str, int]] = field(default_factory=list)  # indicator, colspan
-    empty_units: list[AdministrativeUnit] = field(default_factory=list)
+    empty_units: list[AdministrativeUnit] = field(default_factory=list)  # outside the plan
+    above: UnitLine | None = None  # what stands in no unit of the table
+    plan_number: str = ""
 
 
 class Links:
@@ -187,19 +203,21 @@ def off_track(*, year: int, units: Sequence[AdministrativeUnit]) -> list[dict[st
     value, the projection and the yearly gain still needed, largest catch-up
     first (where the effort is most needed). The engine's fixed queries for
     all units at once (`attainment_by_unit`), none per unit."""
-    per_unit = engine.attainment_by_unit(year=year, units=list(units))
+    per_unit = engine.attainment_table(year=year, units=list(units)).rows_by_code()
     links = Links(enabled=True, year=year)
     behind: list[dict[str, object]] = []
     for unit in units:
         for row in per_unit.get(unit.code, []):
-            if row.status == Status.OFF_TRACK:
+            if row.status in (Status.OFF_TRACK, Status.NOT_ACHIEVED):
                 behind.append(
                     {
                         "unit": unit,
                         "row": row,
                         "value": headline(row),
                         "projected": getattr(row, "projected_value", None),
-                        "gain": getattr(row, "yearly_gain_needed", None),
+                        "gain": getattr(row, "yearly_gain_needed", None)
+                        or getattr(row, "gap", None),
+                        "catch_up": catch_up_text(row, number=_local_points),
                         "links": drill_links(row, unit, links),
                         "unit_url": links.unit(unit),
                     }
@@ -210,6 +228,11 @@ def off_track(*, year: int, units: Sequence[AdministrativeUnit]) -> list[dict[st
 
 def _cell(row: AttainmentRow, url: str | None) -> Cell:
     return Cell(row, headline(row), STATUS_LABELS[row.status], STATUS_SYMBOLS[row.status], url)
+
+
+def _denominator_note(row: AttainmentRow) -> str:
+    change = getattr(row, "denominator_change", None)
+    return change.text() if change is not None else ""
 
 
 def _chart_id(target_code: str) -> str:
@@ -256,18 +279,20 @@ def build_dashboard(
     first_year: int,
     horizon: int,
     unit: AdministrativeUnit | None,
-    approved_only: bool,
+    visibility: Visibility,
     indicators: dict[str, Indicator],
     table_units: Sequence[AdministrativeUnit] = (),
     can_drill: bool,
+    plan_number: str = "",
 ) -> Dashboard:
     """Everything a dashboard page shows for one scope and year. Runs the engine
     once per year from `first_year` to `year` (the trend) and once for the
     units × targets table: a number of queries that depends on the year, never
     on the number of institutions or units."""
     links = Links(enabled=can_drill, year=year)
+    graph = engine.UnitGraph.load()
     by_year = {
-        y: engine.attainment_rows(year=y, unit=unit, approved_only=approved_only)
+        y: engine.attainment_rows(year=y, unit=unit, visibility=visibility, graph=graph)
         for y in range(first_year, year + 1)
     }
     rows = by_year[year]
@@ -294,6 +319,8 @@ def build_dashboard(
                 links=drill_links(row, unit, links),
                 trend=trend,
                 growth_targets=growth_targets(row) if isinstance(row, GrowthRow) else {},
+                catch_up=catch_up_text(row, number=_local_points),
+                denominator_note=_denominator_note(row),
             )
         )
         charts.append(
@@ -304,28 +331,21 @@ def build_dashboard(
 
     lines: list[UnitLine] = []
     empty_units: list[AdministrativeUnit] = []
+    above: UnitLine | None = None
     if table_units:
-        per_unit = engine.attainment_by_unit(
-            year=year, units=list(table_units), approved_only=approved_only
+        table: UnitTable = engine.attainment_table(
+            year=year, units=list(table_units), visibility=visibility, graph=graph
         )
-        for child in table_units:
-            unit_rows = {r.target_code: r for r in per_unit.get(child.code, [])}
-            if not any(r.expected for r in unit_rows.values()):
-                # No institution of any target stands there (the Bình Định
-                # communes of the merged province, for instance): listed apart.
-                empty_units.append(child)
-                continue
-            cells: list[Cell | None] = []
-            for r in rows:
-                own = unit_rows.get(r.target_code)
-                url = links.behind(own, child, "not_meeting") if own and own.expected else None
-                cells.append(_cell(own, url) if own else None)
-            lines.append(UnitLine(child, links.unit(child), cells))
+        for child, child_rows in table.lines:
+            lines.append(_unit_line(child, child_rows, rows, links))
+        empty_units = list(table.outside)
+        if any(r.expected for r in table.above):
+            above = _unit_line(None, table.above, rows, links)
 
     return Dashboard(
         year=year,
         unit=unit,
-        approved_only=approved_only,
+        approved_only=visibility.approved_only,
         cards=cards,
         chart_data={"charts": charts, "labels": chart_labels()},
         targets=list(rows),
@@ -336,7 +356,30 @@ def build_dashboard(
             for i, group in _runs(r.indicator for r in rows)
         ],
         empty_units=empty_units,
+        above=above,
+        plan_number=plan_number,
     )
+
+
+def _unit_line(
+    unit: AdministrativeUnit | None,
+    unit_rows: list[AttainmentRow],
+    columns: list[AttainmentRow],
+    links: Links,
+) -> UnitLine:
+    """One line of the units × targets table, cells in the columns' order; the
+    line of what stands above the units (`unit=None`) links nowhere."""
+    by_code = {r.target_code: r for r in unit_rows}
+    cells: list[Cell | None] = []
+    for column in columns:
+        own = by_code.get(column.target_code)
+        url = (
+            links.behind(own, unit, "not_meeting")
+            if own is not None and own.expected and unit is not None
+            else None
+        )
+        cells.append(_cell(own, url) if own is not None else None)
+    return UnitLine(unit, links.unit(unit) if unit is not None else None, cells)
 
 
 def _runs(values: Iterable[str]) -> list[tuple[int, list[str]]]:

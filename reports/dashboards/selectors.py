@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from indicators.models import Indicator, Plan, Submission, SubmissionState
+from indicators.models import Indicator, Plan, ReportingPeriod, Submission, SubmissionState
 from indicators.selectors import expected_reporting_units
 from institutions.models import AdministrativeUnit, Level, ReportingUnit
 
@@ -52,13 +52,23 @@ def progress_counts(units: list[ReportingUnit]) -> dict[str, int]:
     return counts
 
 
-def table_units(*, year: int, unit: AdministrativeUnit | None) -> list[AdministrativeUnit]:
-    """The units a dashboard's units × targets table lists for `year`: for the
-    province, the units directly under the province as they stood at the end of
-    the year (the 17 districts until the 01/07/2025 reorganisation, the new
-    communes after it); for a unit, its children as they stood at the end of the
-    year or on the unit's last day. One query."""
-    day = dt.date(year, 12, 31)
+def year_deadline(year: int) -> dt.date:
+    """The reporting deadline of `year` (the period's, else 05/12). One query."""
+    deadline = ReportingPeriod.objects.filter(year=year).values_list("deadline", flat=True).first()
+    return deadline or ReportingPeriod.default_deadline(year)
+
+
+def table_units(
+    *, year: int, unit: AdministrativeUnit | None, on: dt.date | None = None
+) -> list[AdministrativeUnit]:
+    """The units a table by unit lists for `year` — the dashboards' units ×
+    targets table and the annual report's annex alike: for the province, the
+    units directly under a province as they stood on the year's deadline (the
+    17 districts for 2023-2024, the new communes from 2025, whose committees
+    sent the 2025 figures); for a unit, its children as they stood on that day
+    or on the unit's last day. `on` overrides the day (the report's table of
+    2023-2025 by the old districts). Two queries."""
+    day = on or year_deadline(year)
     if unit is None:
         qs = AdministrativeUnit.objects.filter(parent__level=Level.PROVINCE)
     else:
@@ -66,6 +76,15 @@ def table_units(*, year: int, unit: AdministrativeUnit | None) -> list[Administr
             day = unit.valid_to
         qs = unit.children.all()
     return list(qs.valid_on(day).order_by("code"))
+
+
+def predecessors_shown(unit: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
+    """When `unit` did not yet exist in `year` (new Phường Pleiku, from
+    01/07/2025, read for 2024), the old units whose institutions its figures
+    for that year are: the units it succeeded. Empty otherwise. One query."""
+    if unit.valid_from is None or unit.valid_from <= dt.date(year, 12, 31):
+        return []
+    return list(AdministrativeUnit.objects.filter(succession_to__successor=unit).order_by("code"))
 
 
 def indicator_names(plan: Plan) -> dict[str, Indicator]:

@@ -22,6 +22,7 @@ from reports.attainment import Status
 from reports.dashboards import access, presenters, selectors
 from reports.dashboards.forms import BehindForm
 from reports.dashboards.years import BadYear, YearRange, selected_year, year_range
+from reports.visibility import Access, attainment_access
 
 # The data-entry and review pages belong to the figures capability (the
 # `indicators` namespace); link to them by name when they exist, else home.
@@ -75,8 +76,7 @@ def _dashboard_page(
     years: YearRange,
     year: int,
     unit: AdministrativeUnit | None,
-    approved_only: bool,
-    can_drill: bool,
+    access: Access,
     with_table: bool,
     extra: dict[str, object],
 ) -> HttpResponse:
@@ -85,10 +85,11 @@ def _dashboard_page(
         first_year=years.first,
         horizon=years.horizon,
         unit=unit,
-        approved_only=approved_only,
+        visibility=access.visibility,
         indicators=selectors.indicator_names(years.plan),
         table_units=selectors.table_units(year=year, unit=unit) if with_table else (),
-        can_drill=can_drill,
+        can_drill=access.can_drill,
+        plan_number=years.plan.number,
     )
     return render(
         request,
@@ -111,6 +112,7 @@ def province_dashboard(request: HttpRequest) -> HttpResponse:
         return picked
     years, year = picked
     reviewer = is_reviewer(request.user)
+    seen = attainment_access(request.user, None)
     extra: dict[str, object] = {"is_province": True}
     if reviewer:
         progress = selectors.submission_progress(year=year)
@@ -123,37 +125,38 @@ def province_dashboard(request: HttpRequest) -> HttpResponse:
         years=years,
         year=year,
         unit=None,
-        approved_only=not reviewer,
-        can_drill=reviewer,
+        access=seen,
         with_table=reviewer,
         extra=extra,
     )
 
 
-@login_required
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    """One administrative unit, for reviewers and for the officers whose
-    reporting units stand in it (404 for anyone else)."""
-    unit = access.get_dashboard_unit_for_user(request.user, pk)
+    """One administrative unit, as `access` lets the user see it: in full for
+    reviewers and officers of its territory, the public view of a district-level
+    unit for anyone, 404 otherwise."""
+    unit, seen = access.get_dashboard_unit_for_user(request.user, pk)
     picked = _page_year(request)
     if isinstance(picked, HttpResponse):
         return picked
     years, year = picked
     # What the user still has to do this year, for the reporting units of theirs
     # that stand in this unit.
-    mine = reporting_units_for_user(request.user).filter(members=request.user, admin_unit=unit)
-    todo = selectors.submission_progress(year=year, reporting_units=mine)
-    _attach_links(todo, year=year)
+    todo = []
+    if request.user.is_authenticated:
+        mine = reporting_units_for_user(request.user).filter(members=request.user, admin_unit=unit)
+        todo = selectors.submission_progress(year=year, reporting_units=mine)
+        _attach_links(todo, year=year)
     return _dashboard_page(
         request,
         years=years,
         year=year,
         unit=unit,
-        approved_only=False,
-        can_drill=True,
-        with_table=True,
+        access=seen,
+        with_table=seen.full,
         extra={
             "is_province": False,
+            "predecessors": selectors.predecessors_shown(unit, year),
             "todo": todo,
             "editable_states": (
                 selectors.NOT_STARTED,
@@ -186,9 +189,11 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     unit = None
     if data["unit"] is not None:
-        unit = access.get_dashboard_unit_for_user(request.user, data["unit"])
-    elif not is_reviewer(request.user):
-        raise Http404("Province drill-down is for reviewers")
+        unit, seen = access.get_dashboard_unit_for_user(request.user, data["unit"])
+    else:
+        seen = attainment_access(request.user, None)
+    if seen is None or not seen.can_drill:
+        raise Http404("Drill-down is for reviewers and officers of the unit")
     years = year_range()
     if years is None:
         return _no_plan(request)
@@ -196,7 +201,7 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
         years.check(data["year"])
     except BadYear as error:
         return _bad_request(request, str(error), years)
-    rows = engine.attainment_rows(year=data["year"], unit=unit)
+    rows = engine.attainment_rows(year=data["year"], unit=unit, visibility=seen.visibility)
     row = next((r for r in rows if r.target_code == data["target"]), None)
     if row is None:
         raise Http404("No such target")
@@ -204,7 +209,11 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
     # The selector already joins category, administrative and reporting unit.
     institutions = list(
         engine.institutions_behind(
-            target_code=row.target_code, year=data["year"], unit=unit, which=which
+            target_code=row.target_code,
+            year=data["year"],
+            unit=unit,
+            which=which,
+            visibility=seen.visibility,
         )
     )
     links = presenters.Links(enabled=True, year=data["year"])

@@ -1,56 +1,63 @@
-"""The attainment engine (DESIGN section 5), implementing reports/attainment.py.
+"""The attainment engine (DESIGN section 5, revised), implementing reports/attainment.py.
 
 How it works, and why it runs a fixed number of queries:
 
 1. The plan's targets, their categories and milestones: three queries (targets
    with indicator and plan, then two prefetches).
-2. For a unit scope only: every administrative unit and every succession edge
-   (a few hundred rows, two queries) so that the scope — the unit, everything
-   under it, and the old units it or they succeeded — is a set of unit ids
-   computed in Python (`scope_unit_ids`).
+2. Every administrative unit and every succession edge (a few hundred rows, two
+   queries), so that the plan's territory and a unit's scope — the unit,
+   everything under it, and the old units it or they succeeded — are sets of
+   unit ids computed in Python (`UnitGraph`).
 3. One aggregate query over institutions grouped by (category, admin unit),
    with a LEFT JOIN to each needed year's figures (one figures row per
    institution and year, so joins never multiply rows) and conditional
    `Count`/`Sum` annotations: open, reported, meeting each criterion, awaiting
-   approval, and for growth the matched panels' size and sums.
+   approval, opened and closed since the phase start, and for growth the
+   matched panels' size and sums.
 4. Python rolls those (category × admin unit) rows up into each target and
    scope. That loop is over groups, never over institutions or figure rows.
 
-Decisions the design leaves open (also in the README):
+The rules (DESIGN section 5):
 
-- Numbers are Decimal, rounded half-up to 2 decimals; statuses are judged on the
-  rounded values so a row never shows 70.00 against a 70 target as off track.
-- Share status on_track: value ≥ the straight line from the phase-start value to
-  the milestone target, evaluated at `year`. In the phase-start year itself the
-  line starts at the value, so a row there is on_track unless achieved. If the
-  phase-start value is unknown (no institution of the scope reported that year),
-  on_track cannot be judged: the row is off_track unless achieved, and
-  baseline_value and projected_value are None — a missing baseline never makes
-  a unit look on track.
-- projected_value extends the line through the phase-start value and the
-  current value to the milestone year, clipped to 0..100 (it is a share); None
-  in the phase-start year (no trend yet) or without a phase-start value.
-- Growth status: judged on average_growth (compound, from the phase start):
-  achieved when ≥ target; on_track when the average is below the target but
-  this year's year-on-year growth reaches it (catching up); off_track
-  otherwise. When no average can be computed (the phase-start year, or nobody
-  in the scope reported in both end years) but a year-on-year growth can, the
-  row is on_track or off_track on that growth, never achieved. no_data when
-  neither can be computed.
+- Status, one vocabulary: not_applicable (nothing of the target's categories
+  open in the scope), no_data (open, nobody reported), baseline (the plan's
+  baseline year: recorded, not judged), achieved, on_track / off_track (a year
+  strictly inside a phase, against the straight line from the phase-start value
+  to the target; off_track when the phase-start value is unknown),
+  not_achieved (the milestone year itself, 2025 or 2030, below the target).
+- Phases: up to 2025 against the 2025 target from the baseline year; 2026-2030
+  against the 2030 target from 2025.
+- Exact: shares are judged on fractions, growth on 28-digit Decimals; values
+  shown are rounded once, half-up, from the exact value (`reports.attainment.shown`).
+- Growth: on the matched panel; judged on the compound average since the phase
+  start (on_track ≥ target inside a phase; achieved / not_achieved in the
+  milestone year); no_data when no average can be formed.
+- Catch-up: inside a phase, the points a year still needed; in the milestone
+  year, the gap that remained.
 """
 
 from __future__ import annotations
 
 from reports.selectors.behind import institutions_behind, share_institutions_behind
-from reports.selectors.engine import attainment_by_unit, attainment_rows
-from reports.selectors.scope import UnitGraph, scope_unit_ids, unit_for_code
+from reports.selectors.engine import (
+    UnitTable,
+    attainment_by_unit,
+    attainment_rows,
+    attainment_table,
+    open_in_q,
+)
+from reports.selectors.scope import UnitGraph, resolve_unit, scope_unit_ids, unit_label
 
 __all__ = [
     "UnitGraph",
+    "UnitTable",
     "attainment_by_unit",
     "attainment_rows",
+    "attainment_table",
     "institutions_behind",
+    "open_in_q",
+    "resolve_unit",
     "scope_unit_ids",
     "share_institutions_behind",
-    "unit_for_code",
+    "unit_label",
 ]

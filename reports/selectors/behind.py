@@ -1,4 +1,5 @@
-"""The institutions behind one number of an attainment row (drill-down)."""
+"""The institutions behind one number of an attainment row (drill-down, and the
+annual report's annex of institutions not meeting a target)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,48 @@ from django.db.models import (
     When,
 )
 
+from indicators.criteria import meets_criterion_q
 from indicators.models import Figures, IndicatorKind, Target
 from institutions.models import AdministrativeUnit, Institution
-from reports.selectors.engine import HUNDRED, Which, counted_states
-from reports.selectors.plan import current_plan_targets
-from reports.selectors.scope import scope_unit_ids
+from reports.selectors.engine import HUNDRED, Which, visibility_of
+from reports.selectors.plan import TargetView, current_plan_targets
+from reports.selectors.scope import UnitGraph
+from reports.visibility import Visibility
+
+
+def _scoped(t: TargetView, year: int, unit: AdministrativeUnit | None) -> QuerySet[Institution]:
+    """Institutions of the target's categories open in `year` in the scope (the
+    territory, or the unit's scope within it): the engine's denominator."""
+    graph = UnitGraph.load()
+    territory = graph.territory(t.territory_code)
+    ids = territory
+    if unit is not None:
+        ids = graph.scope(unit.pk) if territory is None else graph.scope(unit.pk) & territory
+    qs = Institution.objects.open_in(year).filter(category_id__in=t.category_ids)
+    if ids is not None:
+        qs = qs.filter(admin_unit_id__in=list(ids))
+    return qs
+
+
+def _with_share_flags(
+    qs: QuerySet[Institution], t: TargetView, year: int, visibility: Visibility
+) -> QuerySet[Institution]:
+    counted = Figures.objects.filter(institution=OuterRef("pk"), year=year).filter(
+        visibility.counted_q("submission")
+    )
+    # Booleans annotated explicitly (never negated lookups across a nullable
+    # join), so that "not_meeting" and "not_reported" are exact complements.
+    return qs.annotate(
+        is_reported=Exists(counted),
+        is_meeting=Exists(counted.filter(meets_criterion_q(t.criterion))),
+    )
+
+
+WHICH_Q = {
+    "meeting": Q(is_meeting=True),
+    "not_meeting": Q(is_reported=True, is_meeting=False),
+    "not_reported": Q(is_reported=False),
+}
 
 
 def institutions_behind(
@@ -32,6 +70,7 @@ def institutions_behind(
     year: int,
     unit: AdministrativeUnit | None,
     which: Which,
+    visibility: Visibility | None = None,
     approved_only: bool = False,
 ) -> QuerySet[Institution]:
     """The institutions behind one number of one row, with category, admin unit
@@ -45,38 +84,27 @@ def institutions_behind(
       did not (a new institution, or one starting to report, is here);
       "not_reported" did not report the quantity this year.
 
-    Queries: 3-5 to resolve the target and scope; the returned queryset is one
+    Queries: 5-6 to resolve the target and scope; the returned queryset is one
     more when evaluated. Raises Target.DoesNotExist for an unknown target code.
     """
+    seen = visibility_of(visibility, approved_only)
     targets = {t.code: t for t in current_plan_targets()}
     if target_code not in targets:
         raise Target.DoesNotExist(f"Không có mục tiêu {target_code} / no target {target_code}")
     t = targets[target_code]
-    qs = Institution.objects.open_in(year).filter(category_id__in=t.category_ids)
-    if unit is not None:
-        qs = qs.filter(admin_unit_id__in=list(scope_unit_ids(unit)))
-
-    def counted(in_year: int) -> QuerySet[Figures]:
-        return Figures.objects.filter(
-            institution=OuterRef("pk"),
-            year=in_year,
-            submission__state__in=counted_states(approved_only),
-        )
-
-    # Booleans annotated explicitly (never negated lookups across a nullable join),
-    # so that "not_meeting" and "not_reported" are exact complements.
+    qs = _scoped(t, year, unit)
     if t.kind == IndicatorKind.SHARE:
-        qs = qs.annotate(
-            is_reported=Exists(counted(year)),
-            is_meeting=Exists(counted(year).filter(**{name: True for name in t.criterion})),
-        )
+        qs = _with_share_flags(qs, t, year, seen)
     else:
         ms, start = t.phase(year)
         base = start if start < year else year - 1
         q = t.quantity
 
         def quantity(in_year: int) -> Subquery:
-            return Subquery(counted(in_year).filter(**{f"{q}__isnull": False}).values(q)[:1])
+            counted = Figures.objects.filter(
+                seen.counted_q("submission"), institution=OuterRef("pk"), year=in_year
+            )
+            return Subquery(counted.filter(**{f"{q}__isnull": False}).values(q)[:1])
 
         # Each institution's own compound growth ≥ target: after ≥ before × (1 + t)^n.
         factor = (Decimal(1) + ms.value / HUNDRED) ** (year - base)
@@ -100,55 +128,57 @@ def institutions_behind(
                 output_field=BooleanField(),
             ),
         )
-    condition = {
-        "meeting": Q(is_meeting=True),
-        "not_meeting": Q(is_reported=True, is_meeting=False),
-        "not_reported": Q(is_reported=False),
-    }[which]
-    return qs.filter(condition).select_related("category", "admin_unit", "reporting_unit")
+    return qs.filter(WHICH_Q[which]).select_related("category", "admin_unit", "reporting_unit")
 
 
 def share_institutions_behind(
-    *, year: int, approved_only: bool = False
+    *, year: int, visibility: Visibility | None = None, approved_only: bool = False
 ) -> dict[str, dict[str, list[Institution]]]:
-    """For every share target of the current plan, the institutions open in
-    `year` that do not count in its numerator, by reason: "not_meeting" (counted
-    figures that miss the criterion) and "not_reported" (no counted figures).
-    The same partition as `institutions_behind`, for all targets at once, each
-    list ordered by admin unit code then institution code, with category, admin
-    unit and reporting unit selected.
+    """For every share target of the current plan, the institutions of the
+    territory open in `year` that do not count in its numerator, by reason:
+    "not_meeting" (counted figures that miss the criterion) and "not_reported"
+    (no counted figures). The same partition and the same criterion
+    (`meets_criterion_q`) as `institutions_behind`, for all targets at once,
+    each list ordered by admin unit code then institution code, with category,
+    admin unit and reporting unit selected.
 
-    Queries: 5 whatever the number of targets or institutions (the plan's three,
-    the institutions, their counted figures of `year`).
+    Queries: 6 whatever the number of targets or institutions (the plan's three,
+    the unit graph's two, one for the institutions with a flag per criterion).
     """
+    seen = visibility_of(visibility, approved_only)
     targets = [t for t in current_plan_targets() if t.kind == IndicatorKind.SHARE]
-    category_ids = set().union(*(t.category_ids for t in targets))
-    criteria = sorted({name for t in targets for name in t.criterion})
-    institutions = list(
-        Institution.objects.open_in(year)
-        .filter(category_id__in=category_ids)
-        .select_related("category", "admin_unit", "reporting_unit")
-        .order_by("admin_unit__code", "code")
+    if not targets:
+        return {}
+    graph = UnitGraph.load()
+    territory = graph.territory(targets[0].territory_code)
+    criteria = sorted({t.criterion for t in targets})
+    counted = Figures.objects.filter(institution=OuterRef("pk"), year=year).filter(
+        seen.counted_q("submission")
     )
-    # One figures row per institution and year (figures_one_per_year).
-    figures = {
-        row["institution_id"]: row
-        for row in Figures.objects.filter(
-            year=year,
-            institution__in=[i.pk for i in institutions],
-            submission__state__in=counted_states(approved_only),
-        ).values("institution_id", *criteria)
-    }
+    qs = Institution.objects.open_in(year).filter(
+        category_id__in=set().union(*(t.category_ids for t in targets))
+    )
+    if territory is not None:
+        qs = qs.filter(admin_unit_id__in=list(territory))
+    qs = qs.annotate(
+        is_reported=Exists(counted),
+        **{
+            f"meets_{i}": Exists(counted.filter(meets_criterion_q(crit)))
+            for i, crit in enumerate(criteria)
+        },
+    )
+    institutions = list(
+        qs.select_related("category", "admin_unit", "reporting_unit").order_by(
+            "admin_unit__code", "code"
+        )
+    )
     behind: dict[str, dict[str, list[Institution]]] = {}
     for t in targets:
+        flag = f"meets_{criteria.index(t.criterion)}"
         lists: dict[str, list[Institution]] = {"not_meeting": [], "not_reported": []}
         for institution in institutions:
-            if institution.category_id not in t.category_ids:
+            if institution.category_id not in t.category_ids or getattr(institution, flag):
                 continue
-            row = figures.get(institution.pk)
-            if row is None:
-                lists["not_reported"].append(institution)
-            elif not all(row[name] is True for name in t.criterion):
-                lists["not_meeting"].append(institution)
+            lists["not_meeting" if institution.is_reported else "not_reported"].append(institution)
         behind[t.code] = lists
     return behind

@@ -5,38 +5,58 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
-from django.db.models import Count, FilteredRelation, Q, Sum
+from django.db.models import Count, FilteredRelation, Max, Min, Q, Sum
+from django.utils.translation import gettext as _
 
-from indicators.models import IndicatorKind, SubmissionState
+from indicators.criteria import meets_criterion_q
+from indicators.models import IndicatorKind, Plan
 from institutions.models import AdministrativeUnit, Institution
-from reports.attainment import AttainmentRow, GrowthRow, ShareRow, Status
+from reports.attainment import (
+    AttainmentRow,
+    DenominatorChange,
+    GrowthRow,
+    ShareRow,
+    Status,
+    shown,
+)
 from reports.selectors.plan import TargetView, current_plan_targets
-from reports.selectors.scope import UnitGraph, scope_unit_ids
+from reports.selectors.scope import UnitGraph
+from reports.visibility import APPROVED_ONLY, EVERY_SUBMITTED, Visibility
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 Which = Literal["meeting", "not_meeting", "not_reported"]
 
+
+def visibility_of(visibility: Visibility | None, approved_only: bool) -> Visibility:
+    """`approved_only=True` is shorthand for the public visibility."""
+    if visibility is not None:
+        return visibility
+    return APPROVED_ONLY if approved_only else EVERY_SUBMITTED
+
+
 # --------------------------------------------------------------------------- aggregate
 
 
-def counted_states(approved_only: bool) -> list[str]:
-    if approved_only:
-        return [SubmissionState.APPROVED]
-    return [SubmissionState.SUBMITTED, SubmissionState.APPROVED]
+def open_in_q(year: int, prefix: str = "") -> Q:
+    """Institutions open in `year`: opened by then and not closed before it (an
+    institution still counts in the year it closes)."""
+    return Q(**{f"{prefix}opened_year__lte": year}) & (
+        Q(**{f"{prefix}closed_year__isnull": True}) | Q(**{f"{prefix}closed_year__gte": year})
+    )
 
 
-def _open_in(year: int) -> Q:
-    return Q(opened_year__lte=year) & (Q(closed_year__isnull=True) | Q(closed_year__gte=year))
+def _not_open_in(year: int) -> Q:
+    # Written out rather than ~open_in_q: no negation across a nullable column.
+    return Q(opened_year__gt=year) | Q(closed_year__lt=year)
 
 
 def _crit_key(criterion: tuple[str, ...]) -> str:
-    return "__".join(criterion)
+    return "__".join(criterion) or "none"
 
 
 @dataclass
@@ -45,6 +65,7 @@ class _Needs:
 
     share_years: set[int] = field(default_factory=set)
     criteria: set[tuple[str, ...]] = field(default_factory=set)
+    moves: set[tuple[int, int]] = field(default_factory=set)  # (phase start, year)
     growth_pairs: set[tuple[int, int, str]] = field(default_factory=set)  # (from, to, quantity)
     growth_years: set[tuple[int, str]] = field(default_factory=set)  # (year, quantity)
 
@@ -55,7 +76,11 @@ class _Needs:
             _, start = t.phase(year)
             if t.kind == IndicatorKind.SHARE:
                 needs.share_years |= {year, start}
+                if year - 1 >= t.baseline_year:
+                    needs.share_years.add(year - 1)
                 needs.criteria.add(t.criterion)
+                if start < year:
+                    needs.moves.add((start, year))
             else:
                 needs.growth_years.add((year, t.quantity))
                 needs.growth_pairs.add((year - 1, year, t.quantity))
@@ -65,8 +90,8 @@ class _Needs:
 
     @property
     def years(self) -> set[int]:
-        years = set(self.share_years) | {y for y, _ in self.growth_years}
-        for a, b, _ in self.growth_pairs:
+        years = set(self.share_years) | {y for y, _quantity in self.growth_years}
+        for a, b, _quantity in self.growth_pairs:
             years |= {a, b}
         return years
 
@@ -76,10 +101,9 @@ def _aggregate(
     needs: _Needs,
     category_ids: Iterable[int],
     unit_ids: frozenset[int] | None,
-    approved_only: bool,
+    visibility: Visibility,
 ) -> list[dict]:
     """One query: per (category, admin unit), the counts and sums in `needs`."""
-    states = counted_states(approved_only)
     rel = {y: f"f{y}" for y in needs.years}
     qs = Institution.objects.filter(category_id__in=list(category_ids))
     if unit_ids is not None:
@@ -92,24 +116,31 @@ def _aggregate(
     )
 
     def counted(y: int) -> Q:
-        return Q(**{f"{rel[y]}__submission__state__in": states})
+        return visibility.counted_q(f"{rel[y]}__submission")
 
     def waiting(y: int) -> Q:
-        return Q(**{f"{rel[y]}__submission__state": SubmissionState.SUBMITTED})
+        return visibility.waiting_q(f"{rel[y]}__submission")
 
     aggs: dict[str, object] = {}
     for y in needs.share_years:
-        base = _open_in(y) & counted(y)
-        aggs[f"open_{y}"] = Count("pk", filter=_open_in(y))
+        base = open_in_q(y) & counted(y)
+        aggs[f"open_{y}"] = Count("pk", filter=open_in_q(y))
         aggs[f"rep_{y}"] = Count("pk", filter=base)
         aggs[f"wait_{y}"] = Count("pk", filter=base & waiting(y))
         for crit in needs.criteria:
-            meets = Q(**{f"{rel[y]}__{name}": True for name in crit})
+            meets = meets_criterion_q(crit, rel[y])
             aggs[f"meet_{y}_{_crit_key(crit)}"] = Count("pk", filter=base & meets)
+    for start, y in needs.moves:
+        gone = open_in_q(start) & _not_open_in(y)
+        aggs[f"gone_{start}_{y}"] = Count("pk", filter=gone)
+        aggs[f"gonemin_{start}_{y}"] = Min("closed_year", filter=gone)
+        aggs[f"gonemax_{start}_{y}"] = Max("closed_year", filter=gone)
+        aggs[f"new_{start}_{y}"] = Count("pk", filter=_not_open_in(start) & open_in_q(y))
     for y, quantity in needs.growth_years:
         has = counted(y) & Q(**{f"{rel[y]}__{quantity}__isnull": False})
-        aggs[f"open_{y}"] = Count("pk", filter=_open_in(y))
-        aggs[f"qrep_{y}_{quantity}"] = Count("pk", filter=_open_in(y) & has)
+        aggs[f"open_{y}"] = Count("pk", filter=open_in_q(y))
+        aggs[f"qrep_{y}_{quantity}"] = Count("pk", filter=open_in_q(y) & has)
+        aggs[f"qsum_{y}_{quantity}"] = Sum(f"{rel[y]}__{quantity}", filter=open_in_q(y) & has)
     for a, b, quantity in needs.growth_pairs:
         panel = (
             counted(a)
@@ -131,16 +162,18 @@ class _Totals:
         self.rows = rows
 
     def __getitem__(self, key: str) -> int:
-        return sum(row[key] or 0 for row in self.rows)
+        return sum(row.get(key) or 0 for row in self.rows)
+
+    def least(self, key: str) -> int | None:
+        values = [row[key] for row in self.rows if row.get(key) is not None]
+        return min(values) if values else None
+
+    def most(self, key: str) -> int | None:
+        values = [row[key] for row in self.rows if row.get(key) is not None]
+        return max(values) if values else None
 
 
 # --------------------------------------------------------------------------- arithmetic
-
-
-def _round(value: Fraction | Decimal) -> Decimal:
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _share(numerator: int, denominator: int, reported: int) -> Fraction | None:
@@ -149,48 +182,96 @@ def _share(numerator: int, denominator: int, reported: int) -> Fraction | None:
     return Fraction(100 * numerator, denominator)
 
 
+def _categories_text(t: TargetView) -> str:
+    return str(t.label)
+
+
+def _denominator_change(
+    t: TargetView, start: int, year: int, tot: _Totals
+) -> DenominatorChange | None:
+    if start >= year:
+        return None
+    closed, opened = tot[f"gone_{start}_{year}"], tot[f"new_{start}_{year}"]
+    if not closed and not opened:
+        return None
+    first, last = tot.least(f"gonemin_{start}_{year}"), tot.most(f"gonemax_{start}_{year}")
+    years: tuple[int, ...] = ()
+    if first is not None and last is not None:
+        years = (first,) if first == last else (first, last)
+    return DenominatorChange(
+        start_year=start,
+        start=tot[f"open_{start}"],
+        now=tot[f"open_{year}"],
+        closed=closed,
+        opened=opened,
+        closed_years=years,
+    )
+
+
 def _share_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -> ShareRow:
+    """One share row by the rules of DESIGN section 5, judged on exact fractions."""
     ms, start = t.phase(year)
     crit = _crit_key(t.criterion)
     denominator, reported = tot[f"open_{year}"], tot[f"rep_{year}"]
     numerator = tot[f"meet_{year}_{crit}"]
     exact = _share(numerator, denominator, reported)
-    target = ms.value
-    baseline_exact = (
-        exact
-        if start >= year
-        else _share(tot[f"meet_{start}_{crit}"], tot[f"open_{start}"], tot[f"rep_{start}"])
-    )
-
-    value = _round(exact) if exact is not None else None
-    baseline = _round(baseline_exact) if baseline_exact is not None else None
-    projected: Decimal | None = None
-    gain: Decimal | None = None
-    if value is None:
-        status = Status.NO_DATA
-    elif value >= target:
-        status = Status.ACHIEVED
-        gain = Decimal("0.00")
+    target = Fraction(ms.value)
+    if start >= year:
+        baseline_exact = exact
     else:
-        years_left = ms.year - year
-        gap = Fraction(target) - exact
-        gain = _round(gap / years_left if years_left > 0 else gap)
+        baseline_exact = _share(
+            tot[f"meet_{start}_{crit}"], tot[f"open_{start}"], tot[f"rep_{start}"]
+        )
+    previous_exact = None
+    previous_num = previous_den = None
+    if year - 1 >= t.baseline_year:
+        previous_num, previous_den = tot[f"meet_{year - 1}_{crit}"], tot[f"open_{year - 1}"]
+        previous_exact = _share(previous_num, previous_den, tot[f"rep_{year - 1}"])
+    change = _denominator_change(t, start, year, tot)
+
+    gain: Fraction | None = None
+    gap: Fraction | None = None
+    reason = ""
+    if denominator == 0:
+        status = Status.NOT_APPLICABLE
+        reason = _("Không có %(what)s nào hoạt động trong phạm vi năm %(year)s.") % {
+            "what": _categories_text(t).lower(),
+            "year": year,
+        }
+        if change is not None:
+            reason += " " + change.text()
+    elif reported == 0:
+        status = Status.NO_DATA
+        reason = _("%(n)s thiết chế đang hoạt động, chưa thiết chế nào báo cáo.") % {
+            "n": denominator
+        }
+    elif year <= t.baseline_year:
+        status = Status.BASELINE
+        gain = (target - exact) / (ms.year - year) if exact < target else Fraction(0)
+    elif exact >= target:
+        status = Status.ACHIEVED
+        gain = Fraction(0) if year < ms.year else None
+    elif year >= ms.year:
+        # The milestone has come: nothing is "behind schedule" any more.
+        status = Status.NOT_ACHIEVED
+        gap = target - exact
+    else:
+        gain = (target - exact) / (ms.year - year)
         if baseline_exact is None:
             status = Status.OFF_TRACK
+            reason = _("Chưa biết giá trị đầu giai đoạn (năm %(year)s).") % {"year": start}
         else:
-            span = ms.year - start
-            line = (
-                baseline_exact
-                if span <= 0
-                else baseline_exact
-                + (Fraction(target) - baseline_exact) * Fraction(year - start, span)
+            line = baseline_exact + (target - baseline_exact) * Fraction(
+                year - start, ms.year - start
             )
-            status = Status.ON_TRACK if value >= _round(line) else Status.OFF_TRACK
+            status = Status.ON_TRACK if exact >= line else Status.OFF_TRACK
+
+    projected: Fraction | None = None
     if exact is not None and baseline_exact is not None and year > start:
         line_value = baseline_exact + (exact - baseline_exact) * Fraction(
             ms.year - start, year - start
         )
-        projected = _round(min(max(line_value, Fraction(0)), Fraction(100)))
+        projected = min(max(line_value, Fraction(0)), Fraction(100))
     return ShareRow(
         indicator=t.indicator,
         target_code=t.code,
@@ -201,24 +282,33 @@ def _share_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) ->
         numerator=numerator,
         denominator=denominator,
         not_reported=denominator - reported,
-        value=value,
-        target=target,
+        value=shown(exact),
+        target=ms.value,
         target_2025=t.milestone_value(2025, fallback_last=False),
         target_2030=t.milestone_value(2030, fallback_last=True),
         milestone_year=ms.year,
         status=status,
-        baseline_value=baseline,
-        projected_value=projected,
-        yearly_gain_needed=gain,
+        baseline_value=shown(baseline_exact),
+        projected_value=shown(projected),
+        yearly_gain_needed=shown(gain),
         reported=reported,
         expected=denominator,
         awaiting_approval=tot[f"wait_{year}"] > 0,
         phase_start_year=start,
+        gap=shown(gap),
+        previous_value=shown(previous_exact),
+        previous_numerator=previous_num,
+        previous_denominator=previous_den,
+        phase_start_denominator=tot[f"open_{start}"],
+        denominator_change=change,
+        reason=reason,
+        value_exact=exact,
     )
 
 
 def _growth(before: int, after: int, years: int) -> Decimal | None:
-    """Compound growth in percent a year from `before` to `after` over `years`."""
+    """Compound growth in percent a year from `before` to `after` over `years`,
+    unrounded (28 significant digits)."""
     if before <= 0 or years <= 0:
         return None
     with localcontext() as ctx:
@@ -230,34 +320,48 @@ def _growth(before: int, after: int, years: int) -> Decimal | None:
             rate = Decimal(0)
         else:
             rate = ratio ** (Decimal(1) / Decimal(years))
-        return _round((rate - 1) * HUNDRED)
+        return (rate - 1) * HUNDRED
 
 
 def _growth_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -> GrowthRow:
+    """One growth row, judged on the exact compound average since the phase start."""
     ms, start = t.phase(year)
     q = t.quantity
     yoy_key = f"{year - 1}_{year}_{q}"
     yoy = _growth(tot[f"sa_{yoy_key}"], tot[f"sb_{yoy_key}"], 1)
     waiting = tot[f"pwait_{yoy_key}"] > 0
+    panel_start = panel_end = None
     if start < year:
         avg_key = f"{start}_{year}_{q}"
         average = _growth(tot[f"sa_{avg_key}"], tot[f"sb_{avg_key}"], year - start)
         matched = tot[f"panel_{avg_key}"]
         waiting = waiting or tot[f"pwait_{avg_key}"] > 0
+        if matched:
+            panel_start, panel_end = tot[f"sa_{avg_key}"], tot[f"sb_{avg_key}"]
     else:
         average, matched = None, tot[f"panel_{yoy_key}"]
+    expected, reported = tot[f"open_{year}"], tot[f"qrep_{year}_{q}"]
     target = ms.value
-    if average is not None:
-        if average >= target:
-            status = Status.ACHIEVED
-        elif yoy is not None and yoy >= target:
-            status = Status.ON_TRACK
-        else:
-            status = Status.OFF_TRACK
-    elif yoy is not None:
-        status = Status.ON_TRACK if yoy >= target else Status.OFF_TRACK
-    else:
+    reason = ""
+    if expected == 0:
+        status = Status.NOT_APPLICABLE
+        reason = _("Không có %(what)s nào hoạt động trong phạm vi năm %(year)s.") % {
+            "what": str(t.label).lower(),
+            "year": year,
+        }
+    elif year <= t.baseline_year:
+        status = Status.BASELINE
+    elif average is None:
         status = Status.NO_DATA
+        reason = _("Không có thiết chế nào báo cáo số liệu ở cả năm %(start)s và năm %(year)s.") % {
+            "start": start,
+            "year": year,
+        }
+    elif year >= ms.year:
+        status = Status.ACHIEVED if average >= target else Status.NOT_ACHIEVED
+    else:
+        status = Status.ON_TRACK if average >= target else Status.OFF_TRACK
+    yoy_matched = tot[f"panel_{yoy_key}"]
     return GrowthRow(
         indicator=t.indicator,
         target_code=t.code,
@@ -265,8 +369,8 @@ def _growth_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -
         categories=list(t.category_codes),
         year=year,
         unit=unit_code,
-        yoy_growth=yoy,
-        average_growth=average,
+        yoy_growth=shown(yoy),
+        average_growth=shown(average),
         phase_start_year=start,
         matched_institutions=matched,
         target=target,
@@ -274,95 +378,164 @@ def _growth_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -
         target_2025=t.milestone_value(2025, fallback_last=False),
         target_2030=t.milestone_value(2030, fallback_last=True),
         status=status,
-        reported=tot[f"qrep_{year}_{q}"],
-        expected=tot[f"open_{year}"],
+        reported=reported,
+        expected=expected,
         awaiting_approval=waiting,
         milestone_year=ms.year,
-        yoy_matched_institutions=tot[f"panel_{yoy_key}"],
+        yoy_matched_institutions=yoy_matched,
         target_2030_max=t.milestone(2030, fallback_last=True).value_max,
+        panel_start_total=panel_start,
+        panel_end_total=panel_end,
+        yoy_start_total=tot[f"sa_{yoy_key}"] if yoy_matched else None,
+        yoy_end_total=tot[f"sb_{yoy_key}"] if yoy_matched else None,
+        total_reported=tot[f"qsum_{year}_{q}"] if reported else None,
+        reason=reason,
+        average_exact=average,
+        yoy_exact=yoy,
     )
 
 
-def _rows_for_scope(
-    targets: list[TargetView],
-    groups: list[dict],
-    *,
-    year: int,
-    unit_code: str | None,
-    unit_ids: frozenset[int] | None,
+def _rows_for_groups(
+    targets: list[TargetView], groups: list[dict], *, year: int, unit_code: str | None
 ) -> list[AttainmentRow]:
     rows: list[AttainmentRow] = []
     for t in targets:
-        tot = _Totals(
-            [
-                g
-                for g in groups
-                if g["category_id"] in t.category_ids
-                and (unit_ids is None or g["admin_unit_id"] in unit_ids)
-            ]
-        )
+        tot = _Totals([g for g in groups if g["category_id"] in t.category_ids])
         build = _share_row if t.kind == IndicatorKind.SHARE else _growth_row
         rows.append(build(t, year, unit_code, tot))
     return rows
+
+
+def _all_category_ids(targets: list[TargetView]) -> set[int]:
+    return set().union(*(t.category_ids for t in targets))
 
 
 # --------------------------------------------------------------------------- public
 
 
 def attainment_rows(
-    *, year: int, unit: AdministrativeUnit | None = None, approved_only: bool = False
+    *,
+    year: int,
+    unit: AdministrativeUnit | None = None,
+    visibility: Visibility | None = None,
+    approved_only: bool = False,
+    plan: Plan | None = None,
+    graph: UnitGraph | None = None,
 ) -> list[AttainmentRow]:
-    """Every target of the current plan for one scope and year, in plan order.
+    """Every target of the plan (default: the current one) for one scope and
+    year, in plan order. The scope is the plan's territory (`unit=None`), or the
+    unit's scope within it.
 
-    Guarantees the rules of DESIGN section 5 (see the module docstring for the
-    decisions it leaves open). Queries: 4 for the province (targets, their
-    categories, their milestones, one aggregate), 6 for a unit (plus all units
-    and all succession edges) — whatever the number of institutions.
+    Guarantees the rules of DESIGN section 5. Queries: 6 — targets, their
+    categories, their milestones, all units and all succession edges (scope and
+    territory; none when `graph` is passed, for pages that call the engine for
+    several years), one aggregate — whatever the number of institutions.
     """
-    targets = current_plan_targets()
+    targets = current_plan_targets(plan)
     if not targets:
         return []
-    unit_ids = scope_unit_ids(unit) if unit is not None else None
+    graph = graph or UnitGraph.load()
+    territory = graph.territory(targets[0].territory_code)
+    unit_ids = territory
+    if unit is not None:
+        unit_ids = graph.scope(unit.pk)
+        if territory is not None:
+            unit_ids = unit_ids & territory
     groups = _aggregate(
         needs=_Needs.for_targets(targets, year),
-        category_ids=set().union(*(t.category_ids for t in targets)),
+        category_ids=_all_category_ids(targets),
         unit_ids=unit_ids,
-        approved_only=approved_only,
+        visibility=visibility_of(visibility, approved_only),
     )
-    return _rows_for_scope(
-        targets,
-        groups,
-        year=year,
-        unit_code=unit.code if unit is not None else None,
-        unit_ids=unit_ids,
+    return _rows_for_groups(
+        targets, groups, year=year, unit_code=unit.code if unit is not None else None
     )
 
 
-def attainment_by_unit(
-    *, year: int, units: Sequence[AdministrativeUnit], approved_only: bool = False
-) -> dict[str, list[AttainmentRow]]:
-    """`attainment_rows` for many units at once, keyed by unit code, in the order
-    given. One aggregate grouped by (category, admin unit) is rolled up into every
-    unit's scope in Python, so it runs 6 queries for any number of units (3 when
-    `units` is empty or the plan has no target). Pass units valid in `year`: two
-    units sharing a code (old and new 23563) would collide on the key.
-    """
-    targets = current_plan_targets()
-    if not targets or not units:
-        return {u.code: [] for u in units}
-    graph = UnitGraph.load()
-    scopes = {u.pk: graph.scope(u.pk) for u in units}
+@dataclass(frozen=True)
+class UnitTable:
+    """A table by unit that adds up: `lines` for the units given (in the
+    territory), `above` for what stands in no unit of the table (provincial
+    institutions, and from 01/07/2025 the old district-level ones), so that for
+    every count the lines plus `above` equal `total`; and `outside`, the units
+    given that lie outside the plan's territory (listed apart, never as units
+    that failed to report)."""
+
+    year: int
+    lines: list[tuple[AdministrativeUnit, list[AttainmentRow]]]
+    above: list[AttainmentRow]
+    total: list[AttainmentRow]
+    outside: list[AdministrativeUnit]
+
+    def rows_by_code(self) -> dict[str, list[AttainmentRow]]:
+        return {unit.code: rows for unit, rows in self.lines}
+
+
+def attainment_table(
+    *,
+    year: int,
+    units: Sequence[AdministrativeUnit],
+    visibility: Visibility | None = None,
+    approved_only: bool = False,
+    plan: Plan | None = None,
+    graph: UnitGraph | None = None,
+) -> UnitTable:
+    """`attainment_rows` for many units of one level at once, with the row of
+    what stands above them and the territory's total. One aggregate over the
+    territory, rolled up in Python: 6 queries for any number of units. Scopes of
+    the units must not overlap (units of one level; a commune split between two
+    successors would count in both)."""
+    targets = current_plan_targets(plan)
+    if not targets:
+        return UnitTable(year, [(u, []) for u in units], [], [], [])
+    graph = graph or UnitGraph.load()
+    territory = graph.territory(targets[0].territory_code)
     groups = _aggregate(
         needs=_Needs.for_targets(targets, year),
-        category_ids=set().union(*(t.category_ids for t in targets)),
-        unit_ids=frozenset().union(*scopes.values()),
-        approved_only=approved_only,
+        category_ids=_all_category_ids(targets),
+        unit_ids=territory,
+        visibility=visibility_of(visibility, approved_only),
     )
     by_unit: dict[int, list[dict]] = defaultdict(list)
     for g in groups:
         by_unit[g["admin_unit_id"]].append(g)
-    result: dict[str, list[AttainmentRow]] = {}
+    lines: list[tuple[AdministrativeUnit, list[AttainmentRow]]] = []
+    outside: list[AdministrativeUnit] = []
+    covered: set[int] = set()
     for u in units:
-        mine = [g for unit_id in scopes[u.pk] for g in by_unit.get(unit_id, ())]
-        result[u.code] = _rows_for_scope(targets, mine, year=year, unit_code=u.code, unit_ids=None)
-    return result
+        scope = graph.scope(u.pk)
+        if territory is not None:
+            scope = scope & territory
+        if not scope:
+            outside.append(u)
+            continue
+        covered |= scope
+        mine = [g for unit_id in scope for g in by_unit.get(unit_id, ())]
+        lines.append((u, _rows_for_groups(targets, mine, year=year, unit_code=u.code)))
+    rest = [g for g in groups if g["admin_unit_id"] not in covered]
+    return UnitTable(
+        year=year,
+        lines=lines,
+        above=_rows_for_groups(targets, rest, year=year, unit_code=None),
+        total=_rows_for_groups(targets, groups, year=year, unit_code=None),
+        outside=outside,
+    )
+
+
+def attainment_by_unit(
+    *,
+    year: int,
+    units: Sequence[AdministrativeUnit],
+    visibility: Visibility | None = None,
+    approved_only: bool = False,
+) -> dict[str, list[AttainmentRow]]:
+    """`attainment_table`'s lines keyed by unit code (units outside the
+    territory get rows over nothing: not applicable). Pass units valid in
+    `year`: two units sharing a code (old and new 23563) would collide."""
+    table = attainment_table(
+        year=year, units=units, visibility=visibility, approved_only=approved_only
+    )
+    result = table.rows_by_code()
+    for u in table.outside:
+        result[u.code] = _rows_for_groups(current_plan_targets(), [], year=year, unit_code=u.code)
+    return {u.code: result.get(u.code, []) for u in units}

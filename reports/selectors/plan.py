@@ -32,6 +32,8 @@ class TargetView:
     category_codes: list[str]
     milestones: list[MilestoneView]
     baseline_year: int
+    territory_code: str = ""  # the plan's (see Plan.territory_code)
+    plan_number: str = ""
 
     def phase(self, year: int) -> tuple[MilestoneView, int]:
         """The milestone that applies to `year` (the first one in or after it; the
@@ -52,11 +54,16 @@ class TargetView:
         return self.milestone(year, fallback_last=fallback_last).value
 
 
-def current_plan_targets() -> list[TargetView]:
-    """The targets of the current plan (latest issued), in plan order. Three queries."""
-    latest_plan = Plan.objects.order_by("-issued_on", "-pk").values("pk")[:1]
+def current_plan_targets(plan: Plan | None = None) -> list[TargetView]:
+    """The targets of `plan` (default: the current plan, the latest issued), in
+    plan order. Three queries."""
+    plan_id = (
+        plan.pk
+        if plan is not None
+        else Subquery(Plan.objects.order_by("-issued_on", "-pk").values("pk")[:1])
+    )
     targets = (
-        Target.objects.filter(indicator__plan_id=Subquery(latest_plan))
+        Target.objects.filter(indicator__plan_id=plan_id)
         .select_related("indicator__plan")
         .prefetch_related("categories", "milestones")
         .order_by("indicator__sort_order", "sort_order", "pk")
@@ -80,6 +87,8 @@ def current_plan_targets() -> list[TargetView]:
                 category_codes=[c.code for c in categories],
                 milestones=[MilestoneView(m.year, m.value, m.value_max) for m in milestones],
                 baseline_year=target.indicator.plan.baseline_year,
+                territory_code=target.indicator.plan.territory_code,
+                plan_number=target.indicator.plan.number,
             )
         )
     return views

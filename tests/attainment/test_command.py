@@ -77,6 +77,9 @@ def test_csv_has_one_header_and_a_line_per_target(reported):
 
 
 def test_unit_codes_are_resolved_in_the_year_asked(reported):
+    old = reported.commune_a
+    old.valid_to = dt.date(2025, 6, 30)
+    old.save()
     AdministrativeUnitFactory(code="23557", name="Phường mới", valid_from=dt.date(2025, 7, 1))
     rows = json.loads(run("--year", "2024", "--unit", "23557", "--approved-only"))
     comm = next(r for r in rows if r["target_code"] == "LIB_LLL_SERVICE:LIB_COMM")
@@ -85,12 +88,31 @@ def test_unit_codes_are_resolved_in_the_year_asked(reported):
     rows = json.loads(run("--year", "2026", "--unit", "23557"))
     comm = next(r for r in rows if r["target_code"] == "LIB_LLL_SERVICE:LIB_COMM")
     assert comm["denominator"] == 0  # the new unit took nothing in this test
+    assert comm["status"] == "not_applicable"
+
+
+def test_a_code_naming_two_units_in_the_year_is_refused_with_both(reported):
+    old = reported.commune_a
+    old.valid_to = dt.date(2025, 6, 30)
+    old.save()
+    AdministrativeUnitFactory(code="23557", name="Phường mới", valid_from=dt.date(2025, 7, 1))
+    with pytest.raises(CommandError) as error:
+        run("--year", "2025", "--unit", "23557")
+    message = str(error.value)
+    assert "Mã 23557 ứng với 2 đơn vị trong năm 2025" in message
+    assert "Phường Yên Đỗ (23557, … – 30/06/2025)" in message
+    assert "Phường mới (23557, 01/07/2025 – …)" in message
+    # --valid-on settles it: the new unit, whose territory is the old Yên Đỗ's
+    # only if the succession says so (it does not here).
+    rows = json.loads(run("--year", "2025", "--unit", "23557", "--valid-on", "01/07/2025"))
+    assert {r["unit"] for r in rows} == {"23557"}
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--year", "2024", "--unit", "99999"], "Không có đơn vị hành chính mã 99999"),
+        (["--year", "2024", "--unit", "99999"], "Không có đơn vị hành chính nào mang mã 99999"),
+        (["--year", "2024", "--unit", "23557", "--valid-on", "31/02/2024"], "--valid-on"),
         (["--year", "1999"], "Năm 1999 ngoài phạm vi"),
         (["--year", "2031"], "Năm 2031 ngoài phạm vi"),
     ],

@@ -114,7 +114,7 @@ def test_approved_only_counts_approved_figures_and_awaiting_says_what_is_left(
     assert public.awaiting_approval is False
 
 
-def test_no_data_when_nothing_is_open_or_nobody_reported(province, plan, report):
+def test_no_data_when_nobody_reported_not_applicable_when_nothing_is_open(province, plan, report):
     libraries(2, commune=province.commune_a, reporting_unit=province.unit_a)
     rows = attainment_rows(year=2024)
     comm = row(rows, "LIB_LLL_SERVICE:LIB_COMM")
@@ -126,8 +126,10 @@ def test_no_data_when_nothing_is_open_or_nobody_reported(province, plan, report)
         Status.NO_DATA,
     )
     assert comm.yearly_gain_needed is None
+    assert "2 thiết chế đang hoạt động, chưa thiết chế nào báo cáo." in comm.reason
     prov = row(rows, "LIB_LLL_SERVICE:LIB_PROV")  # no provincial library at all
-    assert (prov.denominator, prov.value, prov.status) == (0, None, Status.NO_DATA)
+    assert (prov.denominator, prov.value, prov.status) == (0, None, Status.NOT_APPLICABLE)
+    assert prov.reason == "Không có thư viện cấp tỉnh nào hoạt động trong phạm vi năm 2024."
 
 
 def test_a_criterion_of_two_fields_needs_both(province, plan, report):
@@ -167,9 +169,10 @@ def test_two_categories_share_one_target(province, plan, report):
     # 2 of 3 meet: 100 × 2/3 = 66.666… → 66.67 < 70 in the milestone year
     assert r.categories == ["CC_COMM", "CC_VILL"]
     assert (r.numerator, r.denominator, r.value) == (2, 3, Decimal("66.67"))
-    # in the milestone year the whole gap is owed: 70 − 66.67 = 3.33
-    assert r.yearly_gain_needed == Decimal("3.33")
-    assert r.status == Status.OFF_TRACK
+    # the milestone year has come: not achieved, and the catch-up is the gap that
+    # remained, from the exact value: 70 − 66.666… = 3.333… → 3.33; no gain a year
+    assert r.status == Status.NOT_ACHIEVED
+    assert (r.gap, r.yearly_gain_needed) == (Decimal("3.33"), None)
 
 
 @pytest.fixture
@@ -224,14 +227,15 @@ def test_on_track_follows_the_straight_line_from_the_baseline(trend):
     assert a.denominator + b.denominator == p.denominator
 
 
-def test_in_the_baseline_year_the_line_starts_at_the_value(trend):
+def test_the_baseline_year_is_recorded_not_judged(trend):
     a = row(attainment_rows(year=2023, unit=trend.district_a), "LIB_LLL_SERVICE:LIB_COMM")
-    # 2/10 = 20 is the line's own start → on_track; no trend yet → no projection;
-    # gain (40 − 20) / (2025 − 2023) = 10.00
+    # 2023 is the plan's baseline year B: 2/10 = 20 is recorded, not judged
+    # (50 % against 90 % reads "Năm gốc", never "on track" by construction);
+    # no trend yet → no projection; gain (40 − 20) / (2025 − 2023) = 10.00
     assert (a.value, a.baseline_value, a.status) == (
         Decimal("20.00"),
         Decimal("20.00"),
-        Status.ON_TRACK,
+        Status.BASELINE,
     )
     assert (a.projected_value, a.yearly_gain_needed) == (None, Decimal("10.00"))
 

@@ -33,7 +33,9 @@ def test_reviewer_sees_every_target_with_value_status_and_completeness(known, re
     assert "Chậm tiến độ" in dist
     assert "0,0&nbsp;%" in dist
     museum = card(html, "MUS_EDU_PROGRAM:MUS")
-    assert "Chưa có số liệu" in museum
+    # No museum stands in the test province: the target does not apply, and says why.
+    assert 'data-status="not_applicable"' in museum and "Không áp dụng" in museum
+    assert "Không có bảo tàng nào hoạt động trong phạm vi năm 2024." in museum
 
 
 def test_every_card_number_links_to_the_institutions_behind_it(known, reviewer):

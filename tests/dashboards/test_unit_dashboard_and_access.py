@@ -56,8 +56,13 @@ def test_my_dashboard_takes_a_reviewer_to_the_province(known, reviewer):
     assert response["Location"] == "/dashboard/"
 
 
-def test_it_refuses_another_districts_dashboard(known, officer_a):
-    assert client_for(officer_a).get(unit_url(known.p.district_b)).status_code == 404
+def test_another_district_is_only_its_public_view_and_its_communes_are_hidden(known, officer_a):
+    response = client_for(officer_a).get(unit_url(known.p.district_b))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The public view: approved figures only, no list of institutions behind them.
+    assert 'data-testid="public-note"' in html
+    assert "/dashboard/behind/" not in html
     assert client_for(officer_a).get(unit_url(known.p.commune_b)).status_code == 404
 
 
@@ -69,9 +74,11 @@ def test_it_answers_404_for_a_unit_that_does_not_exist_as_for_another_district(k
     assert client_for(officer_a).get("/dashboard/unit/999999/").status_code == 404
 
 
-def test_a_sector_reporter_has_no_unit_dashboard(known, sector_reporter):
-    assert client_for(sector_reporter).get(unit_url(known.p.province)).status_code == 404
-    assert client_for(sector_reporter).get(unit_url(known.p.district_a)).status_code == 404
+def test_a_sector_reporter_has_no_territory_only_the_public_views(known, sector_reporter):
+    for unit in (known.p.province, known.p.district_a):
+        html = client_for(sector_reporter).get(unit_url(unit)).content.decode()
+        assert 'data-testid="public-note"' in html and "/dashboard/behind/" not in html
+    assert client_for(sector_reporter).get(unit_url(known.p.commune_a)).status_code == 404
 
 
 def test_the_reviewer_may_open_every_unit(known, reviewer):
@@ -79,9 +86,15 @@ def test_the_reviewer_may_open_every_unit(known, reviewer):
         assert client_for(reviewer).get(unit_url(unit)).status_code == 200
 
 
-def test_anonymous_visitors_are_sent_to_log_in_for_unit_pages(known):
+def test_anonymous_visitors_see_a_district_in_public_and_no_commune(known):
+    response = client_for(None).get(unit_url(known.p.district_a))
+    assert response.status_code == 200
+    assert 'data-testid="public-note"' in response.content.decode()
+    assert client_for(None).get(unit_url(known.p.commune_a)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in_for_personal_pages(known):
     for url in (
-        unit_url(known.p.district_a),
         "/dashboard/mine/",
         "/dashboard/accountability/",
         "/dashboard/behind/?target=LIB_LLL_SERVICE:LIB_COMM&year=2024",

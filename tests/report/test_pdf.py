@@ -119,7 +119,8 @@ def test_it_renders_without_any_figures(province, plan, reviewer) -> None:
 
     ReportingPeriodFactory(year=2024)
     text = "\n".join(_pages(_pdf(report_draft_for_year(year=2024))))
-    assert "Chưa có số liệu" in text
+    # No institution at all: no target applies, and the report says so.
+    assert "Không áp dụng" in text
     assert "SỐ LIỆU TẠM THỜI" not in text
 
 

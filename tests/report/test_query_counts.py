@@ -55,16 +55,16 @@ def grow(report_year, province, n: int) -> None:
 
 # Signed in: session, user and groups (reviewer_required), then the period and
 # the draft. The page lists the years and renders the form (7). The report itself
-# (preview, PDF: 31) adds the plan, indicators, the engine for the province and
+# (preview, PDF: 34; the unit graph three times) adds the plan, indicators, the engine for the province and
 # for all annex units at once, activity and submission aggregates and the
 # institutions behind every unmet share target (share_institutions_behind: 5);
 # the workbook adds its institution sheet (2) and activity list (1). None of
 # them is per institution, unit, target or activity.
 URLS = {
     "page": (reverse("reports:annual_report", args=[YEAR]), 7),
-    "preview": (reverse("reports:annual_report_preview", args=[YEAR]), 31),
-    "pdf": (reverse("reports:annual_report_download", args=[YEAR, "pdf"]), 31),
-    "xlsx": (reverse("reports:annual_report_download", args=[YEAR, "xlsx"]), 34),
+    "preview": (reverse("reports:annual_report_preview", args=[YEAR]), 34),
+    "pdf": (reverse("reports:annual_report_download", args=[YEAR, "pdf"]), 34),
+    "xlsx": (reverse("reports:annual_report_download", args=[YEAR, "xlsx"]), 37),
 }
 
 

@@ -1,4 +1,4 @@
-"""`attainment --year YYYY [--unit CODE] [--format json|csv] [--approved-only]`:
+"""`attainment --year YYYY [--unit CODE [--valid-on DD/MM/YYYY]] [--format json|csv] [--approved-only]`:
 print every target's attainment row for a year and scope (DESIGN sections 5-6)."""
 
 from __future__ import annotations
@@ -9,26 +9,30 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.selectors import current_plan
-from reports.attainment import AttainmentRow, ShareRow
-from reports.selectors import attainment_rows, unit_for_code
+from institutions.parsing import parse_day
+from reports.attainment import STATUS_LABELS, AttainmentRow, ShareRow, Status
+from reports.selectors import attainment_rows, resolve_unit
 
 # Column order: DESIGN section 6's fields first, then the rest of the row.
 SHARE_FIELDS = [
     "indicator", "target_code", "categories", "year", "unit", "numerator", "denominator",
     "not_reported", "value", "target", "target_2025", "target_2030", "status",
     "milestone_year", "phase_start_year", "baseline_value", "projected_value",
-    "yearly_gain_needed", "reported", "expected", "awaiting_approval", "label",
+    "yearly_gain_needed", "gap", "previous_value", "phase_start_denominator",
+    "denominator_change", "reported", "expected", "awaiting_approval", "reason", "label",
 ]  # fmt: skip
 GROWTH_FIELDS = [
     "indicator", "target_code", "categories", "year", "unit", "yoy_growth", "average_growth",
     "phase_start_year", "matched_institutions", "target", "status", "target_max",
     "target_2025", "target_2030", "target_2030_max", "milestone_year", "yoy_matched_institutions",
-    "reported", "expected", "awaiting_approval", "label",
+    "panel_start_total", "panel_end_total", "total_reported",
+    "reported", "expected", "awaiting_approval", "reason", "label",
 ]  # fmt: skip
-CSV_FIELDS = ["kind"] + list(dict.fromkeys(SHARE_FIELDS + GROWTH_FIELDS))
+CSV_FIELDS = ["kind"] + list(dict.fromkeys(SHARE_FIELDS + GROWTH_FIELDS + ["status_label"]))
 
 
 def row_as_dict(row: AttainmentRow) -> dict[str, Any]:
@@ -38,6 +42,10 @@ def row_as_dict(row: AttainmentRow) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": row.kind}
     out.update({name: data[name] for name in fields})
     out["status"] = str(row.status)
+    out["status_label"] = str(STATUS_LABELS[Status(row.status)])
+    if isinstance(row, ShareRow):
+        change = row.denominator_change
+        out["denominator_change"] = change.text() if change is not None else None
     return out
 
 
@@ -55,6 +63,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--unit",
             help="mã đơn vị hành chính (mặc định: toàn tỉnh) / administrative unit code",
+        )
+        parser.add_argument(
+            "--valid-on",
+            help=(
+                "ngày (DD/MM/YYYY) đơn vị còn hiệu lực, khi một mã ứng với hai đơn vị trong năm "
+                "/ a day the unit was valid on, when a code names two units that year"
+            ),
         )
         parser.add_argument("--format", choices=["json", "csv"], default="json")
         parser.add_argument(
@@ -77,12 +92,17 @@ class Command(BaseCommand):
             )
         unit = None
         if options["unit"]:
-            unit = unit_for_code(options["unit"], year)
-            if unit is None:
-                raise CommandError(
-                    f"Không có đơn vị hành chính mã {options['unit']} trong năm {year}. "
-                    f"/ No administrative unit {options['unit']} in {year}."
-                )
+            valid_on = None
+            if options["valid_on"]:
+                valid_on = parse_day(options["valid_on"])
+                if valid_on is None:
+                    raise CommandError(
+                        f"--valid-on: ngày không hợp lệ '{options['valid_on']}' (DD/MM/YYYY)."
+                    )
+            try:
+                unit = resolve_unit(options["unit"], year, valid_on=valid_on)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
         rows = [
             row_as_dict(r)
             for r in attainment_rows(year=year, unit=unit, approved_only=options["approved_only"])
