@@ -2,8 +2,8 @@
 card to the institutions behind it.
 
 The province is built by hand (tests/dashboards/conftest.py says why each number
-is what it is): district libraries are 0 of 2 in 2023 (the baseline year, so on
-track by definition) and 0 of 2 in 2024 against a straight line to 70 % in 2025
+is what it is): district libraries are 0 of 2 in 2023 (the baseline year:
+recorded, not judged) and 0 of 2 in 2024 against a straight line to 70 % in 2025
 (35 % due), so the 2024 card is red; Pleiku's library reported "no" and An
 Khê's did not report.
 """
@@ -40,8 +40,8 @@ def test_the_reviewer_changes_the_year_and_drills_from_a_red_card(
         page.select_option("#year-select", "2023")
     assert "year=2023" in page.url
     card = page.locator(RED_CARD)
-    assert card.get_attribute("data-status") == "on_track"
-    assert "Đúng tiến độ" in card.get_by_test_id("card-status").inner_text()
+    assert card.get_attribute("data-status") == "baseline"
+    assert "Năm gốc" in card.get_by_test_id("card-status").inner_text()
 
     with page.expect_navigation():
         page.select_option("#year-select", "2024")
