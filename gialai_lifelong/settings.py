@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "institutions",
     "indicators",
     "reports",
+    "demo",  # the demonstration province, above the domain apps
 ]
 
 MIDDLEWARE = [

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 
+from demo.province import DEMO_PASSWORD
 from indicators.fields import FIELDS
 from indicators.models import Activity, Figures, Submission, SubmissionEvent, SubmissionState
-from institutions.demo import DEMO_PASSWORD
 from institutions.models import Institution, ReportingUnitKind
 from institutions.roles import Role, reporting_units_for_user
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils.translation import gettext as _
 
-from institutions.demo import DEMO_PASSWORD, PERSONAS, demo_province_seed
-from institutions.demo_figures import demo_figures_seed
+from demo.figures import demo_figures_seed
+from demo.province import DEMO_PASSWORD, PERSONAS, demo_province_seed
 
 
 class Command(BaseCommand):

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
+from demo.province import OFFICER_A_UNIT, OFFICER_B_UNIT, SEED
 from indicators.fields import FieldSpec, FieldType, fields_for
 from indicators.models import (
     Activity,
@@ -44,7 +45,6 @@ from indicators.models import (
     SubmissionState,
     TaskGroup,
 )
-from institutions.demo import OFFICER_A_UNIT, OFFICER_B_UNIT, SEED
 from institutions.models import Institution, Level, ReportingUnit, ReportingUnitKind
 
 YEARS = (2023, 2024, 2025, 2026)

@@ -208,7 +208,7 @@ def _district_rows(districts: list[AdministrativeUnit], rng: random.Random) -> l
         # The district level ended on 30/06/2025: these institutions still report
         # for 2025, the year they closed, through the Department (their district
         # committee no longer exists by the deadline); 2023-2024 went through the
-        # district committee (see demo_figures._submitting_unit).
+        # district committee (see demo.figures._submitting_unit).
         rows.append(
             _row(
                 f"TVH-{district.code}",
