@@ -152,7 +152,10 @@ def _aggregate(
         aggs[f"sa_{key}"] = Sum(f"{rel[a]}__{quantity}", filter=panel)
         aggs[f"sb_{key}"] = Sum(f"{rel[b]}__{quantity}", filter=panel)
         aggs[f"pwait_{key}"] = Count("pk", filter=panel & (waiting(a) | waiting(b)))
-    return list(qs.order_by().values("category_id", "admin_unit_id").annotate(**aggs))
+    groups: list[dict] = list(
+        qs.order_by().values("category_id", "admin_unit_id").annotate(**aggs)  # type: ignore[arg-type]
+    )
+    return groups
 
 
 class _Totals:
@@ -240,7 +243,7 @@ def _share_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) ->
         }
         if change is not None:
             reason += " " + change.text()
-    elif reported == 0:
+    elif exact is None:  # open, but nobody reported
         status = Status.NO_DATA
         reason = _("%(n)s thiết chế đang hoạt động, chưa thiết chế nào báo cáo.") % {
             "n": denominator
