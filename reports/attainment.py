@@ -152,7 +152,7 @@ class DenominatorChange:
             )
         if self.opened:
             parts.append(
-                _("%(n)s thiết chế mới từ sau năm %(year)s")
+                _("%(n)s thiết chế mở mới sau năm %(year)s")
                 % {"n": number(self.opened), "year": self.start_year}
             )
         return f"{number(self.start)} → {number(self.now)}: " + "; ".join(parts)

@@ -115,10 +115,10 @@ def resolve_unit(code: str, year: int, *, valid_on: dt.date | None = None) -> Ad
     units = list(AdministrativeUnit.objects.filter(code=code).order_by("valid_from"))
     if valid_on is not None:
         matches = [u for u in units if u.is_valid_on(valid_on)]
-        when = _("ngày %(day)s") % {"day": valid_on.strftime("%d/%m/%Y")}
+        when = _("vào ngày %(day)s") % {"day": valid_on.strftime("%d/%m/%Y")}
     else:
         matches = [u for u in units if u.is_valid_in_year(year)]
-        when = _("năm %(year)s") % {"year": year}
+        when = _("trong năm %(year)s") % {"year": year}
     if len(matches) == 1:
         return matches[0]
     if not units:
@@ -128,16 +128,14 @@ def resolve_unit(code: str, year: int, *, valid_on: dt.date | None = None) -> Ad
     candidates = "; ".join(u.validity_text for u in units)
     if not matches:
         raise ValidationError(
-            _(
-                "Mã %(code)s không ứng với đơn vị nào trong %(when)s. Các đơn vị mang mã này: %(list)s."
-            )
+            _("Mã %(code)s không ứng với đơn vị nào %(when)s. Các đơn vị mang mã này: %(list)s.")
             % {"code": code, "when": when, "list": candidates},
             code="none_in_year",
         )
     raise ValidationError(
         _(
-            "Mã %(code)s ứng với %(n)s đơn vị trong %(when)s: %(list)s. "
-            "Hãy chọn một ngày đơn vị cần xem còn hiệu lực (valid_on)."
+            "Mã %(code)s ứng với %(n)s đơn vị %(when)s: %(list)s. "
+            "Hãy chỉ rõ một ngày đơn vị cần xem còn hiệu lực (lệnh: --valid-on DD/MM/YYYY; API: valid_on=YYYY-MM-DD)."
         )
         % {
             "code": code,
