@@ -307,6 +307,7 @@ class Completeness:
     expected: int
     submitted: int  # submitted or approved (sent, whatever the review said since)
     approved: int
+    waiting: int  # submitted and not yet reviewed
     returned: int
     late: int
     days_left: int
@@ -323,13 +324,15 @@ class Completeness:
 
 def completeness(period: ReportingPeriod, *, on: dt.date | None = None) -> Completeness:
     """The review queue's rows with their counts (expected, sent, approved,
-    returned, late). The queries of `review_queue`."""
+    waiting, returned, late): the one count of who was expected and who sent,
+    read by the review pages, the dashboards and the annual report. The queries of `review_queue`."""
     rows = review_queue(period, on=on)
     expected_rows = [r for r in rows if getattr(r.unit, "institution_count", 0)]
     return Completeness(
         expected=len(expected_rows),
         submitted=sum(1 for r in expected_rows if r.sent),
         approved=sum(1 for r in expected_rows if r.approved),
+        waiting=sum(1 for r in expected_rows if r.state == SubmissionState.SUBMITTED),
         returned=sum(1 for r in expected_rows if r.state == SubmissionState.RETURNED),
         late=sum(1 for r in expected_rows if r.late),
         days_left=days_left(period, on=on),
@@ -350,6 +353,7 @@ def units_for_entry(user: User, year: int) -> list[tuple[ReportingUnit, Submissi
 
 
 __all__ = [
+    "Completeness",
     "activities_for_submission",
     "activity_totals",
     "completeness",

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
 
-from reports.annual.context import AnnexCell, ReportContext
+from reports.annual.context import ReportContext
 from reports.annual.formatting import DASH, vn_date, vn_number, vn_percent
 
 TEMPLATE = "reports/annual/report.html"
@@ -30,11 +30,6 @@ def _paragraphs(text: str) -> list[str]:
 def display_values(r: ReportContext) -> dict[str, object]:
     """The report's numbers as printed (1.234,5), computed once for the template."""
     totals = r.task_totals
-    province_cells = []
-    for line in r.lines:
-        row = line.row
-        # Rounded once, from the exact value, to the one decimal printed.
-        province_cells.append(AnnexCell(vn_number(row.value_shown(1), 1), row.status))
     return {
         "task_groups": [
             {
@@ -68,16 +63,16 @@ def display_values(r: ReportContext) -> dict[str, object]:
             }
             for line in r.lines
         ],
-        "submissions_received": vn_number(r.submissions_received),
-        "units_expected": vn_number(r.reporting_units_expected),
-        "approved": vn_number(r.submissions.get("approved", 0)),
-        "waiting": vn_number(r.submissions.get("submitted", 0)),
+        "submissions_received": vn_number(r.received.submitted),
+        "units_expected": vn_number(r.received.expected),
+        "approved": vn_number(r.received.approved),
+        "waiting": vn_number(r.received.waiting),
         "other_results": _paragraphs(r.draft.other_results),
         "difficulties": _paragraphs(r.draft.difficulties),
         "proposals": _paragraphs(r.draft.proposals),
         "report_date": vn_date(r.draft.report_date) if r.draft.report_date else "…",
-        "province_cells": province_cells,
-        "matrix_cols": len(r.lines) + 2,
+        "annex_units_on": vn_date(r.annex.units_on),
+        "comparison_units_on": vn_date(r.comparison.units_on) if r.comparison else "",
     }
 
 

@@ -24,7 +24,7 @@ from indicators.excel import write_text
 from indicators.fields import FIELDS, FieldType
 from indicators.models import KeyDay, SubmissionState, TaskGroup
 from reports.annual.context import ReportContext, institution_figures
-from reports.attainment import STATUS_LABELS, GrowthRow, Status
+from reports.attainment import STATUS_LABELS, GrowthRow, Status, shown
 
 INTEGER = "#,##0"
 ONE_DECIMAL = "#,##0.0"
@@ -113,16 +113,16 @@ def _summary(wb: Workbook, r: ReportContext) -> None:
     rows: list[tuple[str, Cell]] = [
         (_("Báo cáo"), r.summary),
         (_("Số, ký hiệu"), r.draft.number_and_symbol.strip()),
-        (_("Năm báo cáo"), r.year),
+        (_("Năm báo cáo"), str(r.year)),
         (_("Cơ quan báo cáo"), r.body_name),
         (
             _("Tình trạng số liệu"),
             _("SỐ LIỆU TẠM THỜI (còn số liệu chờ duyệt)") if r.provisional else _("Đã duyệt"),
         ),
-        (_("Đơn vị báo cáo phải báo cáo"), r.reporting_units_expected),
-        (_("Báo cáo đã nhận (đã gửi hoặc đã duyệt)"), r.submissions_received),
-        (_("Báo cáo đã duyệt"), r.submissions.get(SubmissionState.APPROVED, 0)),
-        (_("Báo cáo chờ duyệt"), r.submissions.get(SubmissionState.SUBMITTED, 0)),
+        (_("Đơn vị báo cáo phải báo cáo"), r.received.expected),
+        (_("Báo cáo đã nhận (đã gửi hoặc đã duyệt)"), r.received.submitted),
+        (_("Báo cáo đã duyệt"), r.received.approved),
+        (_("Báo cáo chờ duyệt"), r.received.waiting),
         (_("Số mục tiêu"), len(r.lines)),
     ]
     rows += [(str(STATUS_LABELS[Status(s)]), n) for s, n in counts.items()]
@@ -184,20 +184,24 @@ def _targets(wb: Workbook, r: ReportContext) -> None:
         if isinstance(row, GrowthRow):
             values: list[Cell] = [
                 i, row.target_code, line.indicator_name, row.label, ", ".join(row.categories),
-                None, None, None, row.average_growth, row.yoy_growth, row.matched_institutions,
+                None, None, None, row.value_shown(1), shown(row.yoy_exact, 1), row.matched_institutions,
             ]  # fmt: skip
         else:
             values = [
                 i, row.target_code, line.indicator_name, row.label, ", ".join(row.categories),
-                row.numerator, row.denominator, row.not_reported, row.value, None, None,
+                row.numerator, row.denominator, row.not_reported, row.value_shown(1), None, None,
             ]  # fmt: skip
         sheet.append(values + common_tail)
     sheet.finish()
 
 
 def _annex(wb: Workbook, r: ReportContext) -> None:
+    """Annex I as rows: the province, every unit and the line of what stands in
+    no unit, so that the units and that line add up to the province; then, once
+    the district level is gone, the old districts over the years."""
     ws = wb.create_sheet(_("Phụ lục theo đơn vị"))
     headers = [
+        _("Năm"),
         _("Mã đơn vị"),
         _("Đơn vị hành chính"),
         _("Mã mục tiêu"),
@@ -207,22 +211,27 @@ def _annex(wb: Workbook, r: ReportContext) -> None:
         _("Kết quả (%)"),
         _("Đánh giá"),
     ]
-    formats = [None, None, None, None, INTEGER, INTEGER, ONE_DECIMAL, None]
+    formats = [None, None, None, None, None, INTEGER, INTEGER, ONE_DECIMAL, None]
     sheet = _Sheet(ws, headers, formats)
-    for unit_line in r.annex_units:
+    lines = list(r.annex.all_lines)
+    if r.comparison is not None:
+        lines += [line for block in r.comparison.blocks for line in block.lines]
+    for unit_line in lines:
         for row in unit_line.rows:
             label = f"{r.indicator_names.get(row.indicator, row.indicator)} — {row.label}"
             if isinstance(row, GrowthRow):
-                numbers: list[Cell] = [row.matched_institutions, row.expected, row.average_growth]
+                numbers: list[Cell] = [row.matched_institutions, row.expected]
             else:
-                numbers = [row.numerator, row.denominator, row.value]
+                numbers = [row.numerator, row.denominator]
             sheet.append(
                 [
-                    unit_line.unit.code,
-                    unit_line.unit.name,
+                    str(unit_line.year),
+                    unit_line.code,
+                    unit_line.label,
                     row.target_code,
                     label,
                     *numbers,
+                    row.value_shown(1),
                     str(STATUS_LABELS[Status(row.status)]),
                 ]  # fmt: skip
             )

@@ -77,18 +77,32 @@ def test_numbers_carry_number_formats(report_year) -> None:
     assert commune[count_col - 1].number_format == "#,##0"
 
 
-def test_annex_sheet_matches_the_engine_by_unit(report_year, province) -> None:
-    records = _records(_book(report_year.draft)["Phụ lục theo đơn vị"])
+def test_annex_sheet_matches_the_engine_by_unit_and_adds_up(report_year, province) -> None:
+    records = [r for r in _records(_book(report_year.draft)["Phụ lục theo đơn vị"])]
+    assert {r["Năm"] for r in records} == {"2025"}
     by_unit = selectors.attainment_by_unit(
         year=2025, units=[province.district_a, province.district_b]
     )
-    for record in records:
+    province_rows = {r.target_code: r for r in selectors.attainment_rows(year=2025)}
+    units = [r for r in records if r["Mã đơn vị"]]
+    assert {r["Mã đơn vị"] for r in units} == {"622", "623"}
+    for record in units:
         row = next(
             r for r in by_unit[record["Mã đơn vị"]] if r.target_code == record["Mã mục tiêu"]
         )
         if not isinstance(row, GrowthRow):
             assert record["Số đạt"] == row.numerator
             assert record["Tổng số thiết chế"] == row.denominator
+    # The province's line, then the units and the line above them, which add up to it.
+    for code, row in province_rows.items():
+        lines = [r for r in records if r["Mã mục tiêu"] == code]
+        total = next(r for r in lines if r["Đơn vị hành chính"] == "Toàn tỉnh")
+        above = next(r for r in lines if r["Đơn vị hành chính"].startswith("Cấp tỉnh"))
+        parts = [r for r in lines if r["Mã đơn vị"]] + [above]
+        assert total["Tổng số thiết chế"] == sum(r["Tổng số thiết chế"] for r in parts), code
+        assert total["Số đạt"] == sum(r["Số đạt"] for r in parts), code
+        if not isinstance(row, GrowthRow):
+            assert total["Số đạt"] == row.numerator
     pleiku = {r["Mã mục tiêu"]: r for r in records if r["Mã đơn vị"] == "622"}
     assert pleiku["LIB_LLL_SERVICE:LIB_COMM"]["Kết quả (%)"] == 100
 

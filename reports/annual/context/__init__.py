@@ -1,0 +1,246 @@
+"""Everything the annual report shows, computed once and read by the PDF, the
+HTML preview and the workbook alike: one builder per section.
+
+- II, targets (`lines`): the attainment engine's rows (reports.selectors,
+  through the contract in reports.attainment);
+- I and IV, activities and funding (`activities`);
+- III, reports received (`indicators.selectors.completeness`, the review
+  queue's own count of who was expected);
+- Annex I (`annex`): units × targets in tables that add up, and the old
+  districts over the years once the district level is gone;
+- Annex II (`behind`): the institutions behind every share target not met.
+
+The draft adds the words a person writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from indicators.models import Activity, Indicator, Plan, ReportingPeriod, SubmissionState
+from indicators.selectors import Completeness, completeness, current_plan
+from institutions.models import Institution
+from reports.annual.context.activities import (
+    KeyDayLine,
+    TaskGroupLine,
+    counted_activities,
+    key_day_lines,
+    task_group_lines,
+)
+from reports.annual.context.annex import (
+    AnnexCell,
+    AnnexLine,
+    AnnexTable,
+    ComparisonTable,
+    annex_heads,
+    annex_subheads,
+    annex_table,
+    comparison_table,
+)
+from reports.annual.context.behind import BehindGroup, BehindInstitution, behind_groups
+from reports.annual.context.lines import TargetLine, target_lines
+from reports.annual.formatting import vn_date, vn_date_words
+from reports.attainment import STATUS_LABELS, Status
+from reports.models import ReportDraft
+from reports.selectors.scope import UnitGraph
+from reports.visibility import EVERY_SUBMITTED
+
+__all__ = [
+    "AnnexCell",
+    "AnnexLine",
+    "AnnexTable",
+    "BehindGroup",
+    "BehindInstitution",
+    "ComparisonTable",
+    "KeyDayLine",
+    "ReportContext",
+    "TargetLine",
+    "TaskGroupLine",
+    "build_report_context",
+    "institution_figures",
+]
+
+
+@dataclass
+class ReportContext:
+    year: int
+    plan: Plan | None
+    period: ReportingPeriod
+    draft: ReportDraft
+    lines: list[TargetLine]
+    provisional: bool
+    task_groups: list[TaskGroupLine]
+    key_days: list[KeyDayLine]
+    received: Completeness
+    annex: AnnexTable
+    comparison: ComparisonTable | None
+    annex_heads: list[tuple[str, int]]  # (indicator head, colspan)
+    annex_subheads: list[str]
+    behind: list[BehindGroup]
+    indicator_names: dict[str, str] = field(default_factory=dict)
+    activities: list[Activity] = field(default_factory=list)
+
+    # --- values the templates print -------------------------------------------------
+    @property
+    def summary(self) -> str:
+        plan = self.plan
+        if plan is None:
+            return _("Kết quả thực hiện kế hoạch học tập suốt đời năm %(year)s") % {
+                "year": self.year
+            }
+        return _(
+            "Kết quả thực hiện Kế hoạch số %(number)s ngày %(date)s của %(issuer)s năm %(year)s"
+        ) % {
+            "number": plan.number,
+            "date": vn_date(plan.issued_on),
+            "issuer": plan.issuer,
+            "year": self.year,
+        }
+
+    @property
+    def plan_reference(self) -> str:
+        """ "Kế hoạch số 3632/KH-UBND ngày 25/12/2023 của Ủy ban nhân dân tỉnh Gia Lai"."""
+        plan = self.plan
+        if plan is None:
+            return ""
+        return _("Kế hoạch số %(number)s ngày %(date)s của %(issuer)s") % {
+            "number": plan.number,
+            "date": vn_date(plan.issued_on),
+            "issuer": plan.issuer,
+        }
+
+    @property
+    def date_line(self) -> str:
+        return f"{self.draft.place}, {vn_date_words(self.draft.report_date, year=self.year)}"
+
+    @property
+    def body_name(self) -> str:
+        """The issuing body as it reads inside a sentence: "SỞ VĂN HÓA, THỂ THAO VÀ
+        DU LỊCH" → "Sở Văn hóa, Thể thao và Du lịch" (each field of the name keeps
+        its capital)."""
+        name = self.draft.issuing_body
+        if not name.isupper():
+            return name
+        head, _sep, rest = name.lower().partition(" ")
+        parts = re.split(r"(, | và )", rest)
+        return head.capitalize() + " " + "".join(p[:1].upper() + p[1:] for p in parts)
+
+    @property
+    def share_lines(self) -> list[TargetLine]:
+        return [line for line in self.lines if not line.is_growth]
+
+    @property
+    def task_totals(self) -> dict[str, object]:
+        return {
+            "activities": sum(t.activities for t in self.task_groups),
+            "participants": sum(t.participants for t in self.task_groups),
+            "state_budget": sum((t.state_budget for t in self.task_groups), Decimal(0)),
+            "programmes": sum((t.programmes for t in self.task_groups), Decimal(0)),
+            "contributions": sum((t.contributions for t in self.task_groups), Decimal(0)),
+            "funding_total": sum((t.funding_total for t in self.task_groups), Decimal(0)),
+        }
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for line in self.lines:
+            counts[line.row.status] += 1
+        return counts
+
+    @property
+    def status_summary(self) -> list[dict[str, object]]:
+        """The statuses that occur this year, in the vocabulary's order, with
+        their count: "5 mục tiêu đạt, 2 mục tiêu không đạt"."""
+        counts = self.status_counts
+        return [
+            {"status": s.value, "label": str(STATUS_LABELS[s]), "count": counts[s.value]}
+            for s in Status
+            if counts[s.value]
+        ]
+
+
+def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False) -> ReportContext:
+    """Compute the whole report for the draft's year, its labels in Vietnamese.
+
+    The document is Vietnamese whatever the reviewer's interface language: the
+    labels resolved here (task groups, key days, statuses) are fixed strings by
+    the time the preview, the PDF or the workbook renders them, so they are
+    resolved under Vietnamese too, not only the templates.
+
+    Queries: the engine's fixed number for the province, for all annex units at
+    once (and for each year of the comparison table), the review queue's two,
+    a fixed number for the institutions behind, and a handful of aggregates over
+    activities — none per institution or unit.
+    """
+    with translation.override("vi"):
+        return _build_report_context(draft=draft, with_activity_list=with_activity_list)
+
+
+def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> ReportContext:
+    from reports import selectors  # the attainment engine
+
+    period = draft.period
+    year = period.year
+    plan = current_plan()
+    indicator_names = dict(
+        Indicator.objects.filter(plan=plan).values_list("code", "name") if plan else []
+    )
+    graph = UnitGraph.load()
+
+    rows = selectors.attainment_rows(year=year, graph=graph)
+    lines = target_lines(rows, indicator_names)
+    activities = counted_activities(period)
+    provisional = any(row.awaiting_approval for row in rows) or (
+        activities.filter(submission__state=SubmissionState.SUBMITTED).exists()
+    )
+
+    activity_list: list[Activity] = []
+    if with_activity_list:
+        activity_list = list(
+            activities.select_related(
+                "institution", "institution__admin_unit", "submission__reporting_unit"
+            ).order_by("date", "pk")
+        )
+
+    return ReportContext(
+        year=year,
+        plan=plan,
+        period=period,
+        draft=draft,
+        lines=lines,
+        provisional=provisional,
+        task_groups=task_group_lines(activities),
+        key_days=key_day_lines(activities),
+        received=completeness(period),
+        annex=annex_table(year=year, lines=lines, graph=graph),
+        comparison=comparison_table(year=year, plan=plan, lines=lines, graph=graph),
+        annex_heads=annex_heads(lines),
+        annex_subheads=annex_subheads(lines),
+        behind=behind_groups(year=year, lines=lines),
+        indicator_names=indicator_names,
+        activities=activity_list,
+    )
+
+
+def institution_figures(*, year: int) -> list[tuple[Institution, object]]:
+    """Every institution open in `year` with its counted figures (or None), for
+    the workbook's institution sheet. Two queries."""
+    from indicators.models import Figures
+
+    institutions = list(
+        Institution.objects.open_in(year)
+        .select_related("category", "admin_unit", "reporting_unit")
+        .order_by("admin_unit__code", "category__sort_order", "code")
+    )
+    figures = {
+        f.institution_id: f
+        for f in Figures.objects.filter(
+            EVERY_SUBMITTED.counted_q("submission"), year=year
+        ).select_related("submission")
+    }
+    return [(i, figures.get(i.pk)) for i in institutions]
