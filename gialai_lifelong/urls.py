@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from institutions import views as institution_views
+from indicators import views_home
 from institutions.forms import PortalAuthenticationForm
 
 urlpatterns = [
@@ -16,7 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", institution_views.home, name="home"),
+    path("", views_home.home, name="home"),
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
     path("api/v1/", include("reports.api_urls")),

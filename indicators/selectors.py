@@ -26,7 +26,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from indicators.models import (
     Activity,
@@ -39,6 +38,7 @@ from indicators.models import (
     SubmissionEvent,
     SubmissionState,
 )
+from indicators.states import state_style
 from indicators.validation import values_of
 from institutions.models import Institution, ReportingUnit
 from institutions.roles import User, is_reporter, reporting_units_for_user
@@ -258,7 +258,7 @@ class QueueRow:
 
     @property
     def state_label(self) -> str:
-        return self.submission.get_state_display() if self.submission else _("Chưa nhập")
+        return str(state_style(self.state).label)
 
 
 # What the reviewer has to act on first: reports awaiting review, then those

@@ -10,9 +10,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from indicators.models import Indicator, Plan, ReportingPeriod, Submission, SubmissionState
 from indicators.selectors import expected_reporting_units
+from indicators.states import NOT_STARTED
 from institutions.models import AdministrativeUnit, Level, ReportingUnit
-
-NOT_STARTED = "not_started"
 
 
 def submission_progress(

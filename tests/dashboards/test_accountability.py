@@ -35,7 +35,7 @@ def test_it_shows_who_has_not_submitted_who_was_returned_and_why(returned_and_mi
     not_submitted = html[html.index('data-testid="not-submitted"') :]
     not_submitted = not_submitted[: not_submitted.index("</table>")]
     assert "Sở Giáo dục và Đào tạo" in not_submitted
-    assert "Chưa bắt đầu" in not_submitted
+    assert "Chưa nhập" in not_submitted
     assert "UBND Thị xã An Khê" not in not_submitted  # approved
     returned = html[html.index('data-testid="returned"') :]
     assert "UBND Thành phố Pleiku" in returned

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from indicators.models import ReportingPeriod
+from indicators.models import ReportingPeriod, Submission, SubmissionState
 from institutions.models import Institution
 from tests.conftest import client_for
 from tests.factories import InstitutionFactory, category
@@ -151,21 +153,65 @@ def test_the_target_form_refuses_a_band_upside_down(administrator, plan) -> None
     assert target.milestones.get(year=2030).value_max == 15
 
 
-@pytest.mark.parametrize(
-    ("persona", "todo"),
-    [
-        ("officer_a", "Nhập số liệu năm 2026 cho từng thiết chế"),
-        ("sector_reporter", "Nhập số liệu năm 2026 cho từng thiết chế"),
-        ("reviewer", "phê duyệt báo cáo của các đơn vị"),
-        ("administrator", "phê duyệt báo cáo của các đơn vị"),
-    ],
-)
-def test_the_home_page_says_which_year_is_open_and_what_to_do(
-    request, open_2026, persona, todo
-) -> None:
-    body = client_for(request.getfixturevalue(persona)).get("/").content.decode()
+@pytest.fixture
+def on_20_november(monkeypatch):
+    monkeypatch.setattr("indicators.selectors.today", lambda: dt.date(2026, 11, 20))
+
+
+def _steps(user) -> str:
+    body = client_for(user).get("/").content.decode()
     assert "Kỳ báo cáo năm 2026 đang mở, hạn nộp hết ngày 05/12/2026." in body
-    assert todo in body
+    return body[body.index('data-testid="next-steps"') :]
+
+
+def test_the_home_page_says_what_a_reporter_has_to_do_next(
+    officer_a, province, open_2026, on_20_november
+) -> None:
+    steps = _steps(officer_a)
+    assert "Chưa nhập số liệu năm 2026. Hạn nộp 05/12/2026, còn 15 ngày." in steps
+    assert f'href="/so-lieu/2026/{province.unit_a.code}/">Bắt đầu nhập</a>' in steps
+
+    sub = Submission.objects.create(reporting_unit=province.unit_a, period=open_2026)
+    assert "Đang nhập, chưa gửi." in _steps(officer_a)
+    assert f'href="/bao-cao/{sub.pk}/">Tiếp tục nhập và gửi</a>' in _steps(officer_a)
+
+    sub.state = SubmissionState.SUBMITTED
+    sub.submitted_at = dt.datetime(2026, 11, 18, 9, 0, tzinfo=dt.UTC)
+    sub.save()
+    steps = _steps(officer_a)
+    assert "Đã gửi ngày 18/11/2026, đang chờ Sở VHTTDL duyệt." in steps
+    assert "Bắt đầu nhập" not in steps and "Tiếp tục nhập" not in steps
+
+    sub.state = SubmissionState.RETURNED
+    sub.return_reason = "Thiếu số liệu thư viện xã Ia Kha"
+    sub.save()
+    steps = _steps(officer_a)
+    assert "Sở VHTTDL đã trả lại báo cáo. Lý do: Thiếu số liệu thư viện xã Ia Kha" in steps
+    assert "Sửa và gửi lại" in steps
+
+    sub.state = SubmissionState.APPROVED
+    sub.save()
+    assert "Báo cáo năm 2026 đã được duyệt: không còn việc gì cần làm." in _steps(officer_a)
+
+
+def test_the_home_page_says_when_a_report_is_overdue(
+    officer_a, province, open_2026, monkeypatch
+) -> None:
+    monkeypatch.setattr("indicators.selectors.today", lambda: dt.date(2026, 12, 8))
+    assert "Đã quá hạn nộp 05/12/2026 3 ngày." in _steps(officer_a)
+
+
+def test_the_home_page_gives_the_reviewer_the_reports_awaiting_review(
+    reviewer, province, open_2026
+) -> None:
+    InstitutionFactory(reporting_unit=province.unit_a, admin_unit=province.commune_a)
+    InstitutionFactory(reporting_unit=province.unit_b, admin_unit=province.commune_b)
+    Submission.objects.create(
+        reporting_unit=province.unit_a, period=open_2026, state=SubmissionState.SUBMITTED
+    )
+    body = client_for(reviewer).get("/").content.decode()
+    assert "1 báo cáo đang chờ duyệt; 1/2 đơn vị đã gửi (kể cả đã duyệt)." in body
+    assert 'href="/xem-xet/2026/">Xem xét 1 báo cáo chờ duyệt</a>' in body
 
 
 def test_an_anonymous_visitor_sees_the_open_year_and_is_asked_to_log_in(open_2026) -> None:

@@ -1,0 +1,14 @@
+"""`{% submission_state state %}`: the one badge for a submission's state."""
+
+from __future__ import annotations
+
+from django import template
+
+from indicators.states import NOT_STARTED, state_style
+
+register = template.Library()
+
+
+@register.inclusion_tag("indicators/_state.html")
+def submission_state(state: str | None) -> dict[str, object]:
+    return {"state": state or NOT_STARTED, "style": state_style(state)}
