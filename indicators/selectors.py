@@ -343,7 +343,7 @@ def completeness(period: ReportingPeriod, *, on: dt.date | None = None) -> Compl
 def units_for_entry(user: User, year: int) -> list[tuple[ReportingUnit, Submission | None]]:
     """The units `user` reports for that are valid in `year`, with their submission."""
     units = list(
-        reporting_units_for_user(user).filter(members=user).valid_in_year(year).order_by("code")
+        reporting_units_for_user(user).filter(members=user.pk).valid_in_year(year).order_by("code")
     )
     subs = {
         s.reporting_unit_id: s
@@ -379,4 +379,4 @@ def can_report_for(user: User, unit_id: int) -> bool:
     """Whether `user` enters figures for the unit (a member reporter). One query."""
     if not is_reporter(user):
         return False
-    return reporting_units_for_user(user).filter(pk=unit_id, members=user).exists()
+    return reporting_units_for_user(user).filter(pk=unit_id, members=user.pk).exists()

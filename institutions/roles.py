@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Account
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from institutions.models import ReportingUnit
+from institutions.models import ReportingUnit, ReportingUnitQuerySet
 
 
 class Role(models.TextChoices):
@@ -28,7 +28,8 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
 
 
-User = AbstractBaseUser | AnonymousUser
+# Who makes a request (signed in or not); services act for an `Account`.
+User = Account | AnonymousUser
 
 
 def roles_of(user: User) -> set[str]:
@@ -39,7 +40,7 @@ def roles_of(user: User) -> set[str]:
         cached = set(user.groups.values_list("name", flat=True))
         if user.is_superuser:
             cached.add(Role.ADMINISTRATOR)
-        user._portal_roles = cached
+        user._portal_roles = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -64,14 +65,14 @@ def primary_role(user: User) -> Role | None:
     return None
 
 
-def reporting_units_for_user(user: User) -> QuerySet[ReportingUnit]:
+def reporting_units_for_user(user: User) -> ReportingUnitQuerySet:
     """The reporting units whose data `user` may see: all for reviewers, their own
     for officers and sector reporters, none for anyone else. One query when
     evaluated."""
     if is_reviewer(user):
         return ReportingUnit.objects.select_related("admin_unit")
     if is_reporter(user):
-        return ReportingUnit.objects.filter(members=user).select_related("admin_unit")
+        return ReportingUnit.objects.filter(members=user.pk).select_related("admin_unit")
     return ReportingUnit.objects.none()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Plan, ReportingPeriod, SubmissionState
 from indicators.services import period_lock
+from institutions.roles import Account
 from reports.models import ReportDraft
 
 # What a reviewer may change on the report page; everything else is computed.
@@ -86,7 +86,7 @@ def report_draft_for_year(*, year: int) -> ReportDraft:
 
 
 def report_draft_update(
-    *, draft: ReportDraft, user: AbstractBaseUser, data: Mapping[str, object]
+    *, draft: ReportDraft, user: Account, data: Mapping[str, object]
 ) -> ReportDraft:
     """Change the human-written parts of a draft that has not been issued.
 
@@ -135,7 +135,7 @@ def report_draft_update(
     return draft
 
 
-def report_issue(*, draft: ReportDraft, user: AbstractBaseUser) -> ReportDraft:
+def report_issue(*, draft: ReportDraft, user: Account) -> ReportDraft:
     """Issue the final report: record who issued it and when, and lock the period.
 
     Refused while the draft lacks its number, date or signer, while any unit's

@@ -74,7 +74,7 @@ def visibility_for(user: User) -> Visibility:
     if is_reviewer(user):
         return EVERY_SUBMITTED
     if is_reporter(user):
-        own = reporting_units_for_user(user).filter(members=user).values_list("pk", flat=True)
+        own = reporting_units_for_user(user).filter(members=user.pk).values_list("pk", flat=True)
         return Visibility(frozenset(own))
     return APPROVED_ONLY
 
@@ -89,7 +89,7 @@ def territory_for(user: User) -> frozenset[int] | None:
         return frozenset()
     admin_ids = list(
         reporting_units_for_user(user)
-        .filter(members=user, kind__in=TERRITORIAL_KINDS)
+        .filter(members=user.pk, kind__in=TERRITORIAL_KINDS)
         .values_list("admin_unit_id", flat=True)
     )
     if not admin_ids:

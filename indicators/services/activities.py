@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Activity, AuditEntry, Submission
 from indicators.services.audit import audit_entry
 from indicators.services.common import ensure_editable, submission_write
-from institutions.roles import User
+from institutions.roles import Account
 
 ACTIVITY_FIELDS = [
     "date",
@@ -27,10 +27,8 @@ ACTIVITY_FIELDS = [
 
 def _activity_check(activity: Activity, submission: Submission) -> None:
     errors = {}
-    if (
-        activity.institution_id
-        and activity.institution.reporting_unit_id != submission.reporting_unit_id
-    ):
+    institution = activity.institution if activity.institution_id else None
+    if institution is not None and institution.reporting_unit_id != submission.reporting_unit_id:
         errors["institution"] = _("Thiết chế này không thuộc đơn vị báo cáo.")
     if activity.date and activity.date.year != submission.period.year:
         errors["date"] = _("Ngày tổ chức phải thuộc năm %(year)s.") % {
@@ -44,7 +42,7 @@ def _activity_check(activity: Activity, submission: Submission) -> None:
 def _audit_activity(
     activity: Activity,
     submission: Submission,
-    user: User | None,
+    user: Account | None,
     diff: list[tuple[str, object, object]],
 ) -> None:
     AuditEntry.objects.bulk_create(
@@ -65,7 +63,7 @@ def _audit_activity(
 
 
 def _save_audited(
-    activity: Activity, submission: Submission, user: User | None, before: Mapping[str, object]
+    activity: Activity, submission: Submission, user: Account | None, before: Mapping[str, object]
 ) -> None:
     """Check and save `activity`, then audit every field that differs from
     `before` (empty for a new activity: every field given)."""
@@ -82,7 +80,7 @@ def _save_audited(
 def activity_create(
     *,
     submission: Submission,
-    user: User | None,
+    user: Account | None,
     data: Mapping[str, object],
     version: int | None = None,
 ) -> Activity:
@@ -100,7 +98,11 @@ def activity_create(
 
 
 def activity_update(
-    *, activity: Activity, user: User | None, data: Mapping[str, object], version: int | None = None
+    *,
+    activity: Activity,
+    user: Account | None,
+    data: Mapping[str, object],
+    version: int | None = None,
 ) -> Activity:
     """Change an activity of an editable submission; the changed fields are
     audited with their old and new values. Same checks and queries as
@@ -117,7 +119,7 @@ def activity_update(
 
 
 def activity_delete(
-    *, activity: Activity, user: User | None, version: int | None = None
+    *, activity: Activity, user: Account | None, version: int | None = None
 ) -> Activity:
     """Soft delete: the row stays, marked deleted, with an audit entry."""
     submission = activity.submission

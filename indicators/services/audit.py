@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indicators.models import AuditEntry, Submission
-from institutions.roles import User
+from institutions.roles import Account
 
 
 def show(value: object) -> str:
@@ -26,12 +26,12 @@ def audit_entry(
     *,
     submission: Submission,
     object_type: str,
-    object_id: int | None,
+    object_id: int,
     object_label: str,
     field: str,
     old: object,
     new: object,
-    user: User | None,
+    user: Account | None,
 ) -> AuditEntry:
     """One unsaved audit line: `field` of the object went from `old` to `new`
     (shown as the audit page writes them). No query: callers bulk_create."""

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import PeriodState, ReportingPeriod, Submission
 from institutions.models import Institution
-from institutions.roles import User, is_reviewer
+from institutions.roles import Account, is_reviewer
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class FiguresInvalid(ValidationError):
         super().__init__([f"{p.institution}: {p.message}" for p in problems])
 
 
-def require_reviewer(user: User | None) -> None:
+def require_reviewer(user: Account | None) -> None:
     """Refuse anyone but a reviewer; the system (`user=None`) passes."""
     if user is not None and not is_reviewer(user):
         raise ValidationError(_("Chỉ chuyên viên Sở VHTTDL mới được thực hiện thao tác này."))

@@ -24,7 +24,7 @@ from indicators.services.common import (
 from indicators.services.submissions import submission_approve, submission_open, submission_submit
 from indicators.validation import CHANGE_COMMENT, validate_row, values_of
 from institutions.models import Institution, ReportingUnit
-from institutions.roles import User
+from institutions.roles import Account
 
 
 @dataclass
@@ -41,7 +41,7 @@ FIGURE_FIELDS = [spec.code for spec in FIELDS]
 def figures_save(
     *,
     submission: Submission,
-    user: User | None,
+    user: Account | None,
     rows: Mapping[int, Mapping[str, object]],
     version: int | None = None,
     refs: Mapping[int, object] | None = None,
@@ -109,14 +109,16 @@ def figures_save(
                 new_values["note"] = ""
             if fig is None:
                 fig = Figures(institution=inst, year=submission.period.year, submission=submission)
-                diff = [(k, None, v) for k, v in new_values.items() if v not in (None, "")]
+                diff: list[tuple[str, object, object]] = [
+                    (k, None, v) for k, v in new_values.items() if v not in (None, "")
+                ]
                 for k, v in new_values.items():
                     setattr(fig, k, "" if v is None and k in ("note", CHANGE_COMMENT) else v)
                 to_create.append(fig)
                 changes.append((fig, inst, diff))
                 continue
             old_comment = fig.change_comment
-            diff = []
+            diff = []  # the same list type as above
             for k, v in new_values.items():
                 old = old_comment if k == CHANGE_COMMENT else getattr(fig, k)
                 if norm(old) != norm(v):
@@ -180,7 +182,7 @@ def figures_import(
     *,
     rows: Iterable[ImportRow],
     year: int,
-    user: User | None,
+    user: Account | None,
     units: Iterable[ReportingUnit] | None = None,
     submission: Submission | None = None,
     version: int | None = None,

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from indicators.models import PeriodEvent, PeriodState, ReportingPeriod
 from indicators.selectors import current_plan
 from indicators.services.common import ensure_period_open, require_reviewer
-from institutions.roles import User, is_reviewer
+from institutions.roles import Account, is_reviewer
 
 
 def period_open(
-    *, year: int, user: User | None, deadline: dt.date | None = None
+    *, year: int, user: Account | None, deadline: dt.date | None = None
 ) -> ReportingPeriod:
     """The period of `year`, created (open, deadline 05/12 unless given) if missing.
     Only years of the plan (its baseline year to its last milestone) can be opened:
@@ -25,14 +25,15 @@ def period_open(
     plan = current_plan()
     if plan is None:
         raise ValidationError(_("Chưa có kế hoạch: hãy chạy load_reference trước."))
-    if not plan.baseline_year <= year <= (plan.horizon or plan.baseline_year):
+    horizon = getattr(plan, "horizon", None) or plan.baseline_year  # annotated by current_plan
+    if not plan.baseline_year <= year <= horizon:
         raise ValidationError(
             _("Năm %(year)s nằm ngoài Kế hoạch %(plan)s (từ %(first)s đến %(last)s).")
             % {
                 "year": year,
                 "plan": plan.number,
                 "first": plan.baseline_year,
-                "last": plan.horizon,
+                "last": horizon,
             }
         )
     period, _created = ReportingPeriod.objects.get_or_create(
@@ -42,7 +43,7 @@ def period_open(
 
 
 def period_set_deadline(
-    *, period: ReportingPeriod, user: User | None, deadline: dt.date
+    *, period: ReportingPeriod, user: Account | None, deadline: dt.date
 ) -> ReportingPeriod:
     """Move an open period's deadline (reviewers only) within its year or early
     the next. Raises ValidationError otherwise. Queries: the lock check, an UPDATE."""
@@ -62,7 +63,7 @@ def period_set_deadline(
     return period
 
 
-def period_lock(*, period: ReportingPeriod, user: User, reason: str) -> ReportingPeriod:
+def period_lock(*, period: ReportingPeriod, user: Account, reason: str) -> ReportingPeriod:
     """Lock a period (after the report is issued); recorded with who, when, why."""
     require_reviewer(user)
     reason = (reason or "").strip()
@@ -83,7 +84,7 @@ def period_lock(*, period: ReportingPeriod, user: User, reason: str) -> Reportin
     return period
 
 
-def period_reopen(*, period: ReportingPeriod, user: User, reason: str) -> ReportingPeriod:
+def period_reopen(*, period: ReportingPeriod, user: Account, reason: str) -> ReportingPeriod:
     """Reopen a locked period: reviewers only, with a reason, recorded."""
     if user is None or not is_reviewer(user):
         raise ValidationError(_("Chỉ chuyên viên Sở VHTTDL mới được mở lại kỳ báo cáo."))

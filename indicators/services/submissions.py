@@ -25,11 +25,11 @@ from indicators.services.common import (
 )
 from indicators.validation import submit_problems, values_of
 from institutions.models import ReportingUnit
-from institutions.roles import User
+from institutions.roles import Account
 
 
 def submission_open(
-    *, reporting_unit: ReportingUnit, period: ReportingPeriod, user: User | None
+    *, reporting_unit: ReportingUnit, period: ReportingPeriod, user: Account | None
 ) -> Submission:
     """The unit's submission for the period, created as a draft the first time.
     The caller has checked that `user` may report for `reporting_unit`."""
@@ -53,7 +53,9 @@ def submission_open(
     return submission
 
 
-def _change_state(submission: Submission, *, user: User | None, to: str, reason: str = "") -> None:
+def _change_state(
+    submission: Submission, *, user: Account | None, to: str, reason: str = ""
+) -> None:
     old = submission.state
     submission.state = to
     SubmissionEvent.objects.create(
@@ -93,7 +95,7 @@ def submission_check(submission: Submission) -> list[RowProblem]:
 
 
 def submission_submit(
-    *, submission: Submission, user: User | None, version: int | None = None
+    *, submission: Submission, user: Account | None, version: int | None = None
 ) -> Submission:
     """draft/returned → submitted, once every required answer is there."""
     with submission_write(submission, version):
@@ -123,7 +125,7 @@ def submission_submit(
 
 
 def submission_return(
-    *, submission: Submission, user: User | None, reason: str, version: int | None = None
+    *, submission: Submission, user: Account | None, reason: str, version: int | None = None
 ) -> Submission:
     """submitted/approved → returned, with the reviewer's reason (required)."""
     require_reviewer(user)
@@ -147,7 +149,7 @@ def submission_return(
 
 
 def submission_approve(
-    *, submission: Submission, user: User | None, version: int | None = None
+    *, submission: Submission, user: Account | None, version: int | None = None
 ) -> Submission:
     """submitted → approved."""
     require_reviewer(user)

@@ -251,7 +251,7 @@ def _check_row(row: SourceRow, ref: _Reference) -> tuple[Institution | None, lis
 
     institution = ref.existing.get(code) or Institution(code=code)
     institution.name = name
-    institution.opened_year = opened
+    institution.opened_year = opened  # type: ignore[assignment]  # None only with a problem: dropped below
     institution.closed_year = closed
     if category is not None and admin_unit is not None:
         institution.category = category
@@ -264,7 +264,7 @@ def _check_row(row: SourceRow, ref: _Reference) -> tuple[Institution | None, lis
             problems.extend(("admin_unit_code", m) for m in exc.message_dict.get("admin_unit", []))
     if problems:
         return None, [_cell_error(row.line, column, message) for column, message in problems]
-    institution.reporting_unit = reporting_unit
+    institution.reporting_unit = reporting_unit  # type: ignore[assignment]  # not None: no problem above
     return institution, []
 
 

@@ -37,9 +37,9 @@ def submission_progress(
     )
     if reporting_units is not None:
         units = units.filter(pk__in=reporting_units.values("pk"))
-    result = list(units)
+    result: list[ReportingUnit] = list(units)
     for unit in result:
-        unit.submission_state = unit.submission_state or NOT_STARTED
+        unit.submission_state = unit.submission_state or NOT_STARTED  # type: ignore[attr-defined]
     return result
 
 
@@ -47,7 +47,7 @@ def progress_counts(units: list[ReportingUnit]) -> dict[str, int]:
     """How many of `units` (from submission_progress) are in each state."""
     counts = {NOT_STARTED: 0, **{state: 0 for state in SubmissionState.values}}
     for unit in units:
-        counts[unit.submission_state] += 1
+        counts[unit.submission_state] += 1  # type: ignore[attr-defined]  # annotated above
     return counts
 
 

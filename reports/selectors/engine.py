@@ -152,9 +152,7 @@ def _aggregate(
         aggs[f"sa_{key}"] = Sum(f"{rel[a]}__{quantity}", filter=panel)
         aggs[f"sb_{key}"] = Sum(f"{rel[b]}__{quantity}", filter=panel)
         aggs[f"pwait_{key}"] = Count("pk", filter=panel & (waiting(a) | waiting(b)))
-    groups: list[dict] = list(
-        qs.order_by().values("category_id", "admin_unit_id").annotate(**aggs)  # type: ignore[arg-type]
-    )
+    groups: list[dict] = list(qs.order_by().values("category_id", "admin_unit_id").annotate(**aggs))
     return groups
 
 

@@ -57,13 +57,13 @@ class TargetView:
 def current_plan_targets(plan: Plan | None = None) -> list[TargetView]:
     """The targets of `plan` (default: the current plan, the latest issued), in
     plan order. Three queries."""
-    plan_id = (
+    plan_id: int | Subquery = (
         plan.pk
         if plan is not None
         else Subquery(Plan.objects.order_by("-issued_on", "-pk").values("pk")[:1])
     )
     targets = (
-        Target.objects.filter(indicator__plan_id=plan_id)
+        Target.objects.filter(indicator__plan_id=plan_id)  # type: ignore[misc]
         .select_related("indicator__plan")
         .prefetch_related("categories", "milestones")
         .order_by("indicator__sort_order", "sort_order", "pk")
