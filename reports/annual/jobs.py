@@ -88,10 +88,7 @@ def report_job_start(*, draft: ReportDraft, kind: str, user: AbstractBaseUser) -
         if fresh:
             return fresh[0]
         job = ReportJob.objects.create(
-            draft=draft,
-            kind=kind,
-            requested_by=user,
-            progress=QUEUED,
+            draft=draft, kind=kind, requested_by_id=user.pk, progress=QUEUED
         )
         transaction.on_commit(lambda: _send(job.pk))
     return job
