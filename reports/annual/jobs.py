@@ -42,7 +42,7 @@ State = ReportJob.State
 # Stored as written here (the Vietnamese source text) and translated when shown.
 QUEUED = gettext_noop("đang chờ đến lượt…")
 RUNNING = gettext_noop("đang tính số liệu và dàn trang…")
-LOST = gettext_noop("Tác vụ không hoàn thành (máy chạy nền không phản hồi); hãy tạo lại tệp.")
+LOST = gettext_noop("tác vụ không hoàn thành (máy chạy nền không phản hồi); hãy tạo lại tệp.")
 
 
 def _stale_before() -> dt.datetime:
@@ -125,7 +125,7 @@ def report_job_run(*, job_id: int) -> None:
         except (OperationalError, InterfaceError):
             raise
         except SoftTimeLimitExceeded:
-            _fail(job, _("Quá thời gian cho phép khi tạo tệp; hãy thử lại sau."))
+            _fail(job, _("quá thời gian cho phép; hãy thử lại sau."))
             return
         except ValidationError as exc:
             _fail(job, " ".join(exc.messages))
@@ -135,7 +135,7 @@ def report_job_run(*, job_id: int) -> None:
             _fail(
                 job,
                 _(
-                    "Không tạo được tệp do lỗi của hệ thống (mã tác vụ %(id)s). "
+                    "lỗi của hệ thống (mã tác vụ %(id)s). "
                     "Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
                 )
                 % {"id": job.pk},

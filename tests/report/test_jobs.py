@@ -134,7 +134,7 @@ def test_a_failed_build_says_so_in_vietnamese_and_leaves_no_file(
     assert job.state == ReportJob.State.FAILED and job.result is None and job.size is None
     assert status["state"] == "failed" and status["download_url"] is None
     assert status["message"] == (
-        f"Không tạo được tệp PDF: Không tạo được tệp do lỗi của hệ thống (mã tác vụ {job.pk}). "
+        f"Không tạo được tệp PDF: lỗi của hệ thống (mã tác vụ {job.pk}). "
         "Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
     )
     assert "WeasyPrint" not in status["message"]  # the cause goes to the log, not the page
@@ -231,3 +231,38 @@ def test_the_status_is_not_cached_and_costs_a_fixed_number_of_queries(
         response = client.get(url)
     assert response["Cache-Control"] == "no-store"
     assert response.json()["state"] == "done"
+
+
+def test_a_build_past_the_time_limit_fails_the_job_with_a_message(
+    report_year, reviewer, monkeypatch
+) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def too_long(**kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(jobs, "report_file", too_long)
+    job = _job(report_year, reviewer)
+    jobs.report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.result) == (ReportJob.State.FAILED, None)
+    assert jobs.report_job_status(job)["message"] == (
+        "Không tạo được tệp PDF: quá thời gian cho phép; hãy thử lại sau."
+    )
+
+
+def test_a_lost_database_connection_is_left_to_the_tasks_retry(
+    report_year, reviewer, monkeypatch
+) -> None:
+    from django.db import OperationalError
+
+    def database_gone(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(jobs, "report_file", database_gone)
+    job = _job(report_year, reviewer)
+    with pytest.raises(OperationalError):
+        jobs.report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    # Still running: the retried task (or the next delivery) takes it up again.
+    assert job.state == ReportJob.State.RUNNING and job.error == ""
