@@ -61,3 +61,25 @@ def test_bin_serve_says_how_to_call_it() -> None:
     result = _serve({}, "everything")
     assert result.returncode == 2
     assert "bin/serve [web|worker]" in result.stderr
+
+
+def _eager_with(env: dict[str, str]) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+    code = (
+        "import django; django.setup(); from gialai_lifelong.celery import app; "
+        "print(app.conf.task_always_eager)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "gialai_lifelong.settings", "DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_without_a_broker_tasks_run_in_process_so_the_demo_needs_no_redis() -> None:
+    assert _eager_with({}) == "True"
+    assert _eager_with({"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}) == "False"
