@@ -242,4 +242,4 @@ def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, review
 
     stored = ReportJob.objects.get(pk=job["id"])
     assert (stored.requested_by, stored.attempts, stored.size) == (reviewer, 1, len(pdf))
-    assert "reports.build_report_file" in stack.log_tail()
+    assert "reports.build_report_file" in stack.log.read_text(errors="replace")  # by the worker
