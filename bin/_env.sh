@@ -1,4 +1,4 @@
-# Shared by bin/demo and bin/test: a virtual environment with the project's
+# Shared by bin/demo, bin/serve and bin/test: a virtual environment with the project's
 # Python dependencies, made on first use and refreshed when pyproject.toml changes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +13,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)-${EXTRAS:-base}"
-if [ ! -f "$stamp" ]; then
+# The test extras include the base packages: a venv set up by bin/test serves bin/serve too.
+if [ ! -f "$stamp" ] && ! { [ -z "${EXTRAS:-}" ] && [ -f "${stamp%-base}-test" ]; }; then
   echo "→ Cài thư viện Python / installing Python packages"
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".${EXTRAS:+[$EXTRAS]}"

@@ -6,6 +6,7 @@ comes from the environment; see README.md for the variables.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -149,6 +150,32 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only API for plan 3632/KH-UBND: institutions, indicators, targets, attainment.",
     "VERSION": "1.0.0",
 }
+
+# Background work (Celery, gialai_lifelong/celery.py). With no broker named in
+# the environment, tasks run in-process as they are sent (CELERY_TASK_ALWAYS_EAGER),
+# so `bin/demo` and the SQLite test suite need no Redis; `bin/serve` names one.
+# The outcome of a task lives in its database row (reports.ReportJob), so the
+# result backend is only for Celery's own inspection tools.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default="CELERY_BROKER_URL" not in os.environ
+)
+# One queue per deployment: two portals (or a test run) sharing a Redis server
+# never take each other's work.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="gialai")
+CELERY_TASK_IGNORE_RESULT = True
+# A worker that dies mid-task leaves the message unacknowledged: Redis hands it
+# to another worker, which builds the file again (the job row is written once, at the end).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Longest a report may take to build (the 50,000-institution PDF took 7 minutes);
+# Redis redelivers an unacknowledged task after the visibility timeout, so it is longer.
+REPORT_JOB_TIME_LIMIT = env.int("REPORT_JOB_TIME_LIMIT", default=20 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * REPORT_JOB_TIME_LIMIT}
+CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {
     "version": 1,

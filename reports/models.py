@@ -85,3 +85,64 @@ class ReportDraft(models.Model):
     @property
     def recipient_lines(self) -> list[str]:
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class ReportJob(models.Model):
+    """One request for a year's report as PDF or workbook, built by a background
+    task (reports/tasks.py) and kept here until a newer file of the same kind is
+    built. The file and the state `done` are written by one UPDATE, so nobody
+    ever downloads half a file; a failed job keeps its message and no file."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("đang chờ")
+        RUNNING = "running", _("đang tạo")
+        DONE = "done", _("đã xong")
+        FAILED = "failed", _("không thành công")
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    draft = models.ForeignKey(
+        ReportDraft, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(_("loại tệp"), max_length=4, choices=Kind.choices)
+    state = models.CharField(
+        _("trạng thái"), max_length=8, choices=State.choices, default=State.QUEUED
+    )
+    progress = models.CharField(_("tiến độ"), max_length=200, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    # In the database, not on a disk: several app servers and workers share
+    # nothing but PostgreSQL and Redis. Read it only to download (see selectors).
+    result = models.BinaryField(_("tệp"), null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    # How many times a worker took it up: more than one after a worker died.
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+
+    class Meta:
+        verbose_name = _("tác vụ tạo tệp báo cáo")
+        verbose_name_plural = _("tác vụ tạo tệp báo cáo")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["draft", "kind", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE

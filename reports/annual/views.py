@@ -1,4 +1,5 @@
-"""The reviewer's report page: edit the draft, preview it, download, issue.
+"""The reviewer's report page: edit the draft, preview it, build and download
+its files (in the background: reports/annual/jobs.py), issue.
 
 Reviewers (and administrators) only: an anonymous visitor is sent to log in and
 any other signed-in user gets 404, so the page does not announce itself.
@@ -6,27 +7,26 @@ any other signed-in user gets 404, so the page does not announce itself.
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators.models import ReportingPeriod
 from institutions.roles import reviewer_required
-from reports.annual.build import (
-    CONTENT_TYPES,
-    FORMATS,
-    report_file,
-    report_filename,
-    report_preview_html,
-)
+from reports.annual.build import CONTENT_TYPES, report_preview_html
 from reports.annual.forms import ReportDraftForm
-from reports.models import ReportDraft
+from reports.annual.jobs import (
+    report_job_filename,
+    report_job_for_year,
+    report_job_start,
+    report_job_status,
+    report_jobs_latest,
+)
+from reports.models import ReportDraft, ReportJob
 from reports.services import report_draft_for_year, report_draft_update, report_issue
 
 
@@ -69,6 +69,7 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "years": years,
             "editable": not (draft.is_issued and draft.period.is_locked),
+            "jobs": _job_statuses(draft),
         },
         status=400 if form.errors else 200,
     )
@@ -88,23 +89,59 @@ def report_preview(request: HttpRequest, year: int) -> HttpResponse:
     return HttpResponse(report_preview_html(draft=draft))
 
 
-DOWNLOAD_TOKEN = re.compile(r"dl[a-z0-9]{1,16}")
+@reviewer_required(hidden=True)
+@require_POST
+def report_job_start_view(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """Ask for the year's PDF or workbook: a background job builds it (never
+    this request). The page's script gets the job's status as JSON (202) and
+    polls it; without the script, the page is shown again with the job on it."""
+    if fmt not in ReportJob.Kind.values:
+        raise Http404
+    draft = _draft_or_404(year)
+    job = report_job_start(draft=draft, kind=fmt, user=request.user)
+    job.refresh_from_db(fields=["state", "progress", "error", "size", "finished_at"])
+    if _wants_json(request):
+        return _status_response(report_job_status(job), status_code=202)
+    return redirect("reports:annual_report", year=year)
 
 
 @reviewer_required(hidden=True)
-def report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    if fmt not in FORMATS:
-        raise Http404
-    draft = _draft_or_404(year)
-    content = report_file(draft=draft, fmt=fmt)  # type: ignore[arg-type]
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{report_filename(draft=draft, fmt=fmt)}"'  # type: ignore[arg-type]
-    )
-    token = request.GET.get("download_token", "")
-    if DOWNLOAD_TOKEN.fullmatch(token):
-        # static/js/busy.js waits for this cookie to clear its "building…" notice.
-        response.set_cookie(token, "1", max_age=120, samesite="Strict")
+@require_GET
+def report_job_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """The job's state as JSON, for the page's polling script."""
+    return _status_response(report_job_status(report_job_for_year(year=year, pk=pk)))
+
+
+@reviewer_required(hidden=True)
+@require_GET
+def report_job_download(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    job = report_job_for_year(year=year, pk=pk, with_file=True)
+    if not job.is_done or job.result is None:
+        raise Http404(_("Tệp chưa được tạo xong."))
+    response = HttpResponse(bytes(job.result), content_type=CONTENT_TYPES[job.kind])
+    response["Content-Disposition"] = f'attachment; filename="{report_job_filename(job)}"'
+    return response
+
+
+def _job_statuses(draft: ReportDraft) -> list[dict[str, object]]:
+    """Per kind of file, what the page shows: its button and its latest job."""
+    latest = report_jobs_latest(draft=draft)
+    statuses = []
+    for kind, label in ReportJob.Kind.choices:
+        job = latest[kind]
+        statuses.append(
+            {"kind": kind, "label": label, "job": report_job_status(job) if job else None}
+        )
+    return statuses
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _status_response(status: dict[str, object], *, status_code: int = 200) -> JsonResponse:
+    response = JsonResponse(status, status=status_code)
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -185,3 +185,20 @@ def all_approved(report_year: ReportYear) -> ReportYear:
     Submission.objects.filter(pk=report_year.waiting.pk).update(state=SubmissionState.APPROVED)
     report_year.waiting.refresh_from_db()
     return report_year
+
+
+@pytest.fixture
+def build_file(django_capture_on_commit_callbacks):
+    """Ask for a report file as the page's script does and let the job run (in
+    this process: CELERY_TASK_ALWAYS_EAGER, the default without a broker).
+    Returns the job's JSON status once the request has answered."""
+    from django.urls import reverse
+
+    def build(client, kind: str, year: int = YEAR) -> dict:
+        url = reverse("reports:annual_report_job_start", args=[year, kind])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, headers={"Accept": "application/json"})
+        assert response.status_code == 202, response.content
+        return client.get(response.json()["status_url"]).json()
+
+    return build

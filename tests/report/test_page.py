@@ -23,8 +23,6 @@ def _urls() -> list[str]:
         reverse("reports:annual_report_index"),
         reverse("reports:annual_report", args=[YEAR]),
         reverse("reports:annual_report_preview", args=[YEAR]),
-        reverse("reports:annual_report_download", args=[YEAR, "pdf"]),
-        reverse("reports:annual_report_download", args=[YEAR, "xlsx"]),
     ]
 
 
@@ -48,30 +46,21 @@ def test_officers_do_not_learn_the_page_exists(report_year, persona, request) ->
     assert ReportDraft.objects.get(period__year=YEAR).signer_name == "Nguyễn Thị Hạnh"
 
 
-def test_a_reviewer_downloads_the_pdf_and_the_workbook(report_year, reviewer) -> None:
+def test_a_reviewer_downloads_the_pdf_and_the_workbook(report_year, reviewer, build_file) -> None:
     client = client_for(reviewer)
-    pdf = client.get(reverse("reports:annual_report_download", args=[YEAR, "pdf"]))
+    pdf = client.get(build_file(client, "pdf")["download_url"])
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert "attachment" in pdf["Content-Disposition"]
-    xlsx = client.get(reverse("reports:annual_report_download", args=[YEAR, "xlsx"]))
+    assert "bao-cao-ke-hoach-3632-nam-2025.pdf" in pdf["Content-Disposition"]
+    xlsx = client.get(build_file(client, "xlsx")["download_url"])
     assert xlsx.status_code == 200
     assert xlsx.content.startswith(b"PK")
     assert (
-        client.get(reverse("reports:annual_report_download", args=[YEAR, "doc"])).status_code == 404
+        client.post(reverse("reports:annual_report_job_start", args=[YEAR, "doc"])).status_code
+        == 404
     )
-
-
-def test_a_download_answers_the_pages_progress_token_with_a_cookie(report_year, reviewer):
-    # static/js/busy.js keeps "Đang tạo tệp PDF…" on screen until this cookie arrives.
-    client = client_for(reviewer)
-    url = reverse("reports:annual_report_download", args=[YEAR, "xlsx"])
-    answered = client.get(url, {"download_token": "dlabc123"})
-    assert answered.cookies["dlabc123"].value == "1"
-    # Anything else is not echoed back as a cookie name.
-    refused = client.get(url, {"download_token": "sessionid"})
-    assert "sessionid" not in refused.cookies
 
 
 def test_the_page_shows_the_form_and_the_preview(report_year, reviewer) -> None:
@@ -216,10 +205,10 @@ def test_issuing_records_who_and_locks_the_period(all_approved, reviewer) -> Non
 
 
 def test_the_workbook_downloaded_from_an_english_interface_is_vietnamese(
-    report_year, reviewer
+    report_year, reviewer, build_file
 ) -> None:
     client = _in_english(client_for(reviewer))
-    xlsx = client.get(reverse("reports:annual_report_download", args=[YEAR, "xlsx"]))
+    xlsx = client.get(build_file(client, "xlsx")["download_url"])
     cells = [
         str(c.value)
         for sheet in load_workbook(io.BytesIO(xlsx.content)).worksheets

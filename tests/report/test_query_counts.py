@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from indicators.models import Activity, Figures, TaskGroup
 from reports import selectors
+from reports.annual.jobs import report_job_run
+from reports.models import ReportJob
 from tests.conftest import client_for
 from tests.factories import AdministrativeUnitFactory, InstitutionFactory, category
 from tests.report.conftest import YEAR
@@ -54,18 +56,22 @@ def grow(report_year, province, n: int) -> None:
 
 
 # Signed in: session, user and groups (reviewer_required), then the period and
-# the draft. The page lists the years and renders the form (7). The report itself
-# (preview, PDF: 34; the unit graph three times) adds the plan, indicators, the engine for the province and
-# for all annex units at once, activity and submission aggregates and the
-# institutions behind every unmet share target (share_institutions_behind: 5);
-# the workbook adds its institution sheet (2) and activity list (1). None of
-# them is per institution, unit, target or activity.
+# the draft. The page lists the years, renders the form and the latest job of
+# each file (8). The report itself (preview: 34; the unit graph three times) adds
+# the plan, indicators, the engine for the province and for all annex units at
+# once, activity and submission aggregates and the institutions behind every
+# unmet share target (share_institutions_behind: 5). None of them is per
+# institution, unit, target or activity.
 URLS = {
-    "page": (reverse("reports:annual_report", args=[YEAR]), 7),
+    "page": (reverse("reports:annual_report", args=[YEAR]), 8),
     "preview": (reverse("reports:annual_report_preview", args=[YEAR]), 34),
-    "pdf": (reverse("reports:annual_report_download", args=[YEAR, "pdf"]), 34),
-    "xlsx": (reverse("reports:annual_report_download", args=[YEAR, "xlsx"]), 37),
 }
+# The files are built by the background job (reports.annual.jobs.report_job_run):
+# claim the job, read it with its draft and period, build (the preview's report
+# less the request's five: 29; the workbook adds its institution sheet (2) and
+# activity list (1)), then store the file and delete the older ones in one
+# transaction (savepoint, UPDATE, the DELETE's SELECT, release: 4).
+JOBS = {"pdf": 35, "xlsx": 38}
 
 
 @pytest.mark.parametrize("n", [0, 30])
@@ -78,6 +84,18 @@ def test_the_query_count_does_not_grow_with_the_institutions(
     url, expected = URLS[which]
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [0, 30])
+@pytest.mark.parametrize("kind", list(JOBS))
+def test_building_a_file_costs_a_fixed_number_of_queries(
+    report_year, province, reviewer, django_assert_num_queries, n, kind
+) -> None:
+    grow(report_year, province, n)
+    job = ReportJob.objects.create(draft=report_year.draft, kind=kind, requested_by=reviewer)
+    with django_assert_num_queries(JOBS[kind]):
+        report_job_run(job_id=job.pk)
+    assert ReportJob.objects.get(pk=job.pk).state == ReportJob.State.DONE
 
 
 def test_annex_two_lists_the_same_institutions_as_the_drill_down(report_year, province) -> None:
