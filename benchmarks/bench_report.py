@@ -32,7 +32,7 @@ def _prepare(scale: int) -> Path:
     for args in (
         ["migrate", "-v", "0"],
         ["load_reference"],
-        ["seed_demo", "--scale", str(scale)],
+        ["seed_demo", "--scale", str(scale), "--no-reports"],
     ):
         subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],

@@ -183,3 +183,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# The issued report's PAdES signature: a PKCS#12 certificate and its passphrase.
+# Empty: reports are issued unsigned (the report page says so).
+REPORT_SIGNING_P12 = env.str("REPORT_SIGNING_P12", default="")
+REPORT_SIGNING_PASSPHRASE = env.str("REPORT_SIGNING_PASSPHRASE", default="")

@@ -146,6 +146,14 @@ class ReportingPeriod(models.Model):
         related_name="+",
     )
     lock_reason = models.TextField(_("lý do khóa"), blank=True)
+    # The day the year's figures are taken as final for the report (default:
+    # the deadline); printed on the report.
+    data_cutoff = models.DateField(
+        _("ngày chốt số liệu"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: ngày chốt số liệu là hạn nộp."),
+    )
 
     class Meta:
         verbose_name = _("kỳ báo cáo")
@@ -162,6 +170,11 @@ class ReportingPeriod(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == PeriodState.LOCKED
+
+    @property
+    def cutoff(self) -> dt.date:
+        """The data cut-off: the day set for it, or the deadline."""
+        return self.data_cutoff or self.deadline
 
 
 class PeriodEvent(models.Model):

@@ -9,6 +9,7 @@ the recorded activities, so that nothing is typed twice.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -146,3 +147,65 @@ class ReportJob(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state == self.State.DONE
+
+
+class IssuedReport(models.Model):
+    """One issued version of a year's report, kept byte for byte: the PDF (signed
+    when a certificate is configured) and the workbook exactly as issued, with
+    their SHA-256, who issued them and when. Append-only: a reopening and a new
+    issue make a new version, never a change to this one."""
+
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("kỳ báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="issued_reports",
+    )
+    version = models.PositiveSmallIntegerField(_("phiên bản"))
+    number_and_symbol = models.CharField(_("số, ký hiệu"), max_length=80)
+    report_date = models.DateField(_("ngày báo cáo"))
+    signer_name = models.CharField(_("người ký"), max_length=100)
+    data_cutoff = models.DateField(_("ngày chốt số liệu"))
+    issued_at = models.DateTimeField(_("ban hành lúc"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ban hành"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pdf = models.BinaryField(_("tệp PDF"))
+    pdf_sha256 = models.CharField(_("SHA-256 của tệp PDF"), max_length=64)
+    xlsx = models.BinaryField(_("tệp Excel"))
+    xlsx_sha256 = models.CharField(_("SHA-256 của tệp Excel"), max_length=64)
+    signed_by = models.CharField(
+        _("chứng thư ký số"), max_length=300, blank=True, help_text=_("Để trống: chưa ký số.")
+    )
+
+    class Meta:
+        verbose_name = _("báo cáo năm đã ban hành")
+        verbose_name_plural = _("báo cáo năm đã ban hành")
+        ordering = ["period__year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "version"],
+                name="issued_report_one_per_version",
+                violation_error_message=_("Phiên bản này của báo cáo đã có."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.year} v{self.version} {self.number_and_symbol}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Báo cáo đã ban hành không sửa được."), code="append_only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+        raise ValidationError(_("Báo cáo đã ban hành không xóa được."), code="append_only")
+
+    def file(self, fmt: str) -> bytes:
+        return bytes(self.pdf if fmt == "pdf" else self.xlsx)
+
+    def sha256(self, fmt: str) -> str:
+        return self.pdf_sha256 if fmt == "pdf" else self.xlsx_sha256

@@ -23,4 +23,10 @@ urlpatterns = [
         name="annual_report_job_download",
     ),
     path("bao-cao-nam/<int:year>/ban-hanh/", views.report_issue_view, name="annual_report_issue"),
+    # An issued version's files, byte for byte as issued.
+    path(
+        "bao-cao-nam/<int:year>/ban-hanh/<int:version>.<str:fmt>",
+        views.issued_download,
+        name="annual_report_issued",
+    ),
 ]

@@ -6,17 +6,20 @@ whenever the report is built (reports/annual/context.py).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Plan, ReportingPeriod, SubmissionState
 from indicators.services import period_lock
 from institutions.roles import Account
-from reports.models import ReportDraft
+from reports.dashboards.selectors import two_tier_on
+from reports.models import IssuedReport, ReportDraft
 
 # What a reviewer may change on the report page; everything else is computed.
 EDITABLE_FIELDS: tuple[str, ...] = (
@@ -41,16 +44,21 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 # department's own.
 _COMMITTEE_OWN_LINES = ("Chủ tịch, các PCT UBND tỉnh", "CVP, các PCVP", "Lưu:")
 _DEPARTMENT_LINES = ("Giám đốc, các PGĐ Sở;", "Lưu: VT, QLVH.")
+_DISTRICT_COMMITTEES = "UBND các huyện, thị xã, thành phố"
 
 
-def default_recipients(*, plan: Plan | None) -> str:
-    """The plan's "Nơi nhận", adapted for a report sent by the department.
+def default_recipients(*, plan: Plan | None, two_tier: bool = False) -> str:
+    """The plan's "Nơi nhận", adapted for a report sent by the department and,
+    once the district level is gone (`two_tier`), to the units of today: the
+    plan's "UBND các huyện, thị xã, thành phố" become "UBND các xã, phường".
     Pure: no queries."""
     lines: list[str] = []
     plan_lines = [ln.strip() for ln in (plan.recipients if plan else "").splitlines()]
     for line in plan_lines:
         if not line or line.startswith(_COMMITTEE_OWN_LINES):
             continue
+        if two_tier and line.startswith(_DISTRICT_COMMITTEES):
+            line = "UBND các xã, phường;"
         lines.append(line)
         if line.startswith("Bộ Văn hóa"):
             lines.append("UBND tỉnh (báo cáo);")
@@ -80,7 +88,10 @@ def report_draft_for_year(*, year: int) -> ReportDraft:
     plan = Plan.objects.order_by("-issued_on").first()
     with transaction.atomic():
         draft, _created = ReportDraft.objects.get_or_create(
-            period=period, defaults={"recipients": default_recipients(plan=plan)}
+            period=period,
+            defaults={
+                "recipients": default_recipients(plan=plan, two_tier=two_tier_on(period.deadline))
+            },
         )
     return draft
 
@@ -135,17 +146,41 @@ def report_draft_update(
     return draft
 
 
-def report_issue(*, draft: ReportDraft, user: Account) -> ReportDraft:
-    """Issue the final report: record who issued it and when, and lock the period.
+# What an official report cannot be issued without, each named in the refusal.
+REQUIRED_TO_ISSUE: tuple[tuple[str, str], ...] = (
+    ("number", "số văn bản"),
+    ("report_date", "ngày báo cáo"),
+    ("signer_title", "chức vụ người ký"),
+    ("signer_name", "họ tên người ký"),
+    ("difficulties", "nội dung mục V (Khó khăn, vướng mắc)"),
+    ("proposals", "nội dung mục VI (Đề xuất, kiến nghị)"),
+)
 
-    Refused while the draft lacks its number, date or signer, while any unit's
-    submission still awaits approval (a final report never carries provisional
-    figures), or when it was already issued and the period is still locked (after
-    a recorded reopening it may be issued again). Locks the period through
-    indicators.services.period_lock, inside the same transaction. Queries: the
-    draft locked for update, a count of submissions awaiting approval, the
-    period's lock and its event, the draft's UPDATE.
-    """
+
+def issue_problems(draft: ReportDraft) -> dict[str, list[str]]:
+    """The parts the draft still lacks to be issued, by field. No query."""
+    problems: dict[str, list[str]] = {}
+    for name, words in REQUIRED_TO_ISSUE:
+        value = getattr(draft, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems[name] = [_("Cần có %(what)s trước khi ban hành.") % {"what": _(words)}]
+    return problems
+
+
+def report_issue(*, draft: ReportDraft, user: Account) -> IssuedReport:
+    """Issue the final report: lock the period, build the PDF (signed when a
+    certificate is configured) and the workbook once, and keep them byte for
+    byte as a new version with their SHA-256, who issued them and when.
+
+    Refused, naming each problem, while the draft lacks a required part
+    (`REQUIRED_TO_ISSUE`), while any unit's submission still awaits approval (a
+    final report never carries provisional figures), or when it was already
+    issued and the period is still locked (after a recorded reopening it may be
+    issued again, as a new version). Everything happens in one transaction: a
+    failure while building or signing leaves the period and the draft as they
+    were."""
+    from reports.annual.build import build_files
+
     with transaction.atomic():
         draft = ReportDraft.objects.select_for_update().select_related("period").get(pk=draft.pk)
         period = draft.period
@@ -154,13 +189,7 @@ def report_issue(*, draft: ReportDraft, user: Account) -> ReportDraft:
                 _("Báo cáo năm %(year)s đã được ban hành.") % {"year": period.year},
                 code="issued",
             )
-        errors: dict[str, list[str]] = {}
-        if not draft.number:
-            errors["number"] = [_("Cần có số văn bản trước khi ban hành.")]
-        if not draft.report_date:
-            errors["report_date"] = [_("Cần có ngày báo cáo trước khi ban hành.")]
-        if not draft.signer_name:
-            errors["signer_name"] = [_("Cần có họ tên người ký trước khi ban hành.")]
+        errors = issue_problems(draft)
         if errors:
             raise ValidationError(errors)
         waiting = period.submissions.filter(state=SubmissionState.SUBMITTED).count()
@@ -180,4 +209,28 @@ def report_issue(*, draft: ReportDraft, user: Account) -> ReportDraft:
         draft.issued_by = user
         draft.updated_by = user
         draft.save(update_fields=["issued_at", "issued_by", "updated_by", "updated_at"])
-    return draft
+        assert draft.report_date is not None  # required above
+        files = build_files(draft=draft, sign=True)
+        version = (
+            IssuedReport.objects.filter(period=period).aggregate(n=Max("version"))["n"] or 0
+        ) + 1
+        return IssuedReport.objects.create(
+            period=period,
+            version=version,
+            number_and_symbol=draft.number_and_symbol,
+            report_date=draft.report_date,
+            signer_name=draft.signer_name,
+            data_cutoff=period.cutoff,
+            issued_at=draft.issued_at,
+            issued_by=user,
+            pdf=files.pdf,
+            pdf_sha256=hashlib.sha256(files.pdf).hexdigest(),
+            xlsx=files.xlsx,
+            xlsx_sha256=hashlib.sha256(files.xlsx).hexdigest(),
+            signed_by=files.signed_by,
+        )
+
+
+def latest_issued(period: ReportingPeriod) -> IssuedReport | None:
+    """The newest issued version of the period's report. One query."""
+    return IssuedReport.objects.filter(period=period).order_by("-version").first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from reports.annual.context import build_report_context
@@ -16,7 +17,18 @@ CONTENT_TYPES = {
 
 
 def report_file(*, draft: ReportDraft, fmt: Format) -> bytes:
-    """The report for the draft's year as PDF or xlsx bytes, figures computed now."""
+    """The report for the draft's year as PDF or xlsx bytes: while the year
+    stands issued (issued and its period locked), the issued bytes; otherwise
+    built now, figures computed now."""
+    if draft.is_issued and draft.period.is_locked:
+        issued = draft.period.issued_reports.order_by("-version").first()
+        if issued is not None:
+            return issued.file(fmt)
+    return draft_file(draft=draft, fmt=fmt)
+
+
+def draft_file(*, draft: ReportDraft, fmt: Format) -> bytes:
+    """The report for the draft's year built now, whatever was issued."""
     if fmt == "pdf":
         from reports.annual.pdf import render_report_pdf
 
@@ -26,6 +38,31 @@ def report_file(*, draft: ReportDraft, fmt: Format) -> bytes:
 
         return render_report_xlsx(build_report_context(draft=draft, with_activity_list=True))
     raise ValueError(fmt)
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    pdf: bytes
+    xlsx: bytes
+    signed_by: str  # the signing certificate's subject, "" when not signed
+
+
+def build_files(*, draft: ReportDraft, sign: bool) -> ReportFiles:
+    """Both files of the report from one computation of its figures; the PDF
+    signed (PAdES) when `sign` and a certificate is configured."""
+    from reports.annual.pdf import render_report_pdf
+    from reports.annual.signing import sign_pdf
+    from reports.annual.xlsx import render_report_xlsx
+
+    context = build_report_context(draft=draft, with_activity_list=True)
+    pdf = render_report_pdf(context)
+    signed_by = ""
+    if sign:
+        signed = sign_pdf(
+            pdf, reason=f"Ban hành báo cáo số {draft.number_and_symbol}", location=draft.place
+        )
+        pdf, signed_by = signed.pdf, signed.signed_by
+    return ReportFiles(pdf=pdf, xlsx=render_report_xlsx(context), signed_by=signed_by)
 
 
 def report_preview_html(*, draft: ReportDraft) -> str:

@@ -72,6 +72,7 @@ def display_values(r: ReportContext) -> dict[str, object]:
         "proposals": _paragraphs(r.draft.proposals),
         "report_date": vn_date(r.draft.report_date) if r.draft.report_date else "…",
         "annex_units_on": vn_date(r.annex.units_on),
+        "cutoff": vn_date(r.period.cutoff),
         "comparison_units_on": vn_date(r.comparison.units_on) if r.comparison else "",
     }
 

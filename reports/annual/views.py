@@ -10,14 +10,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators.models import ReportingPeriod
 from institutions.roles import reviewer_required
-from reports.annual.build import CONTENT_TYPES, report_preview_html
+from reports.annual.build import CONTENT_TYPES, FORMATS, report_preview_html
 from reports.annual.forms import ReportDraftForm
 from reports.annual.jobs import (
     report_job_filename,
@@ -26,8 +26,14 @@ from reports.annual.jobs import (
     report_job_status,
     report_jobs_latest,
 )
-from reports.models import ReportDraft, ReportJob
-from reports.services import report_draft_for_year, report_draft_update, report_issue
+from reports.annual.signing import signing_configured
+from reports.models import IssuedReport, ReportDraft, ReportJob
+from reports.services import (
+    issue_problems,
+    report_draft_for_year,
+    report_draft_update,
+    report_issue,
+)
 
 
 def _draft_or_404(year: int) -> ReportDraft:
@@ -70,6 +76,14 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
             "years": years,
             "editable": not (draft.is_issued and draft.period.is_locked),
             "jobs": _job_statuses(draft),
+            "issued_versions": list(
+                IssuedReport.objects.filter(period_id=draft.period_id)
+                .select_related("issued_by")
+                .defer("pdf", "xlsx")
+                .order_by("-version")
+            ),
+            "issue_problems": [m for ms in issue_problems(draft).values() for m in ms],
+            "signing_configured": signing_configured(),
         },
         status=400 if form.errors else 200,
     )
@@ -142,6 +156,19 @@ def _wants_json(request: HttpRequest) -> bool:
 def _status_response(status: dict[str, object], *, status_code: int = 200) -> JsonResponse:
     response = JsonResponse(status, status=status_code)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@reviewer_required(hidden=True)
+def issued_download(request: HttpRequest, year: int, version: int, fmt: str) -> HttpResponse:
+    """An issued version's file, byte for byte as it was issued."""
+    if fmt not in FORMATS:
+        raise Http404
+    issued = get_object_or_404(IssuedReport, period__year=year, version=version)
+    response = HttpResponse(issued.file(fmt), content_type=CONTENT_TYPES[fmt])
+    name = f"bao-cao-ke-hoach-3632-nam-{year}-ban-hanh-v{version}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-SHA256"] = issued.sha256(fmt)
     return response
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from indicators.models import Indicator, Plan, ReportingPeriod, Submission, SubmissionState
 from indicators.selectors import expected_reporting_units
@@ -55,6 +55,21 @@ def year_deadline(year: int) -> dt.date:
     """The reporting deadline of `year` (the period's, else 05/12). One query."""
     deadline = ReportingPeriod.objects.filter(year=year).values_list("deadline", flat=True).first()
     return deadline or ReportingPeriod.default_deadline(year)
+
+
+def district_level_last_day() -> dt.date | None:
+    """The last day the district level stood (30/06/2025 for Gia Lai), or None
+    while it stands. One query."""
+    return AdministrativeUnit.objects.filter(level=Level.DISTRICT).aggregate(last=Max("valid_to"))[
+        "last"
+    ]
+
+
+def two_tier_on(day: dt.date) -> bool:
+    """Whether local government had two tiers (province, commune) on `day`:
+    the district level had ended by then. One query."""
+    last = district_level_last_day()
+    return last is not None and last < day
 
 
 def table_units(

@@ -19,9 +19,11 @@ from institutions.roles import Role, reporting_units_for_user
 pytestmark = pytest.mark.django_db
 
 
-def _seed(*args: str) -> str:
+def _seed(*args: str, reports: bool = False) -> str:
+    """seed_demo; without issuing the 2023-2025 reports unless `reports`
+    (issuing builds six files: tested once, below)."""
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, *([] if reports else ["--no-reports"]), stdout=out)
     return out.getvalue()
 
 
@@ -167,7 +169,7 @@ def test_the_demo_expects_district_committees_until_2024_and_communes_from_2025(
 ) -> None:
     from indicators.selectors import expected_reporting_units
 
-    call_command("seed_demo", stdout=StringIO())
+    _seed()
 
     def district_committees(year: int) -> set[str]:
         codes = {u.code for u in expected_reporting_units(year)}
@@ -180,3 +182,21 @@ def test_the_demo_expects_district_committees_until_2024_and_communes_from_2025(
     expected_2025 = {u.code for u in expected_reporting_units(2025)}
     assert "SVHTTDL" in expected_2025
     assert any(c.startswith("UBND-2") for c in expected_2025)
+
+
+def test_the_demo_history_holds_the_issued_2023_2025_reports(reference, tmp_path, settings) -> None:
+    from indicators.models import PeriodState, ReportingPeriod
+    from reports.models import IssuedReport
+
+    settings.REPORT_SIGNING_P12 = str(tmp_path / "demo.p12")
+    settings.REPORT_SIGNING_PASSPHRASE = "hoctap-gialai-2026"
+    _seed(reports=True)
+    issued = {r.period.year: r for r in IssuedReport.objects.select_related("period")}
+    assert sorted(issued) == [2023, 2024, 2025]
+    for year, report in issued.items():
+        assert ReportingPeriod.objects.get(year=year).state == PeriodState.LOCKED
+        assert report.signed_by and report.file("pdf").startswith(b"%PDF")
+    assert ReportingPeriod.objects.get(year=2026).state == PeriodState.OPEN
+    first = {y: r.pdf_sha256 for y, r in issued.items()}
+    _seed(reports=True)  # a second run keeps what was issued
+    assert {r.period.year: r.pdf_sha256 for r in IssuedReport.objects.all()} == first

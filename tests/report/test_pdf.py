@@ -106,11 +106,27 @@ def test_it_drops_the_provisional_mark_once_everything_is_approved(all_approved)
     assert "SỐ LIỆU TẠM THỜI" not in text
 
 
-def test_it_numbers_pages_from_the_second(report_year) -> None:
+def test_the_body_and_each_annex_number_their_own_pages_from_the_second(report_year) -> None:
+    """Decree 30: page numbers from the second page; each annex numbered on its
+    own, starting again at 1."""
     pages = _pages(_pdf(report_year.draft))
-    assert len(pages) >= 3
-    for number, text in enumerate(pages[1:], 2):
-        assert str(number) in [line.strip() for line in text.splitlines()], number
+    parts: list[list[str]] = [[]]
+    for text in pages:
+        if text.lstrip().startswith("PHỤ LỤC"):
+            parts.append([])
+        parts[-1].append(text)
+    assert len(parts) == 3, "the body, Annex I and Annex II"
+    assert "PHỤ LỤC II" in parts[2][0]
+    for part in parts:
+        assert not part[0].lstrip().split("\n", 1)[0].strip().isdigit(), "first page unnumbered"
+        for number, text in enumerate(part[1:], 2):
+            assert str(number) in [line.strip() for line in text.splitlines()], number
+
+
+def test_annex_two_says_which_report_it_goes_with(report_year) -> None:
+    pages = _pages(_pdf(report_year.draft))
+    annex_two = _flat(next(p for p in pages if "PHỤ LỤC II" in p))
+    assert "(Kèm theo Báo cáo số 125/BC-SVHTTDL ngày 28/11/2025" in annex_two
 
 
 def test_it_renders_without_any_figures(province, plan, reviewer) -> None:

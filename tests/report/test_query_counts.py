@@ -56,14 +56,14 @@ def grow(report_year, province, n: int) -> None:
 
 
 # Signed in: session, user and groups (reviewer_required), then the period and
-# the draft. The page lists the years, renders the form and the latest job of
-# each file (8). The report itself (preview: 34; the unit graph three times) adds
+# the draft. The page lists the years, renders the form, the latest job of
+# each file and the issued versions (9). The report itself (preview: 34; the unit graph three times) adds
 # the plan, indicators, the engine for the province and for all annex units at
 # once, activity and submission aggregates and the institutions behind every
 # unmet share target (share_institutions_behind: 5). None of them is per
 # institution, unit, target or activity.
 URLS = {
-    "page": (reverse("reports:annual_report", args=[YEAR]), 8),
+    "page": (reverse("reports:annual_report", args=[YEAR]), 9),
     "preview": (reverse("reports:annual_report_preview", args=[YEAR]), 34),
 }
 # The files are built by the background job (reports.annual.jobs.report_job_run):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from demo.figures import demo_figures_seed
 from demo.province import DEMO_PASSWORD, PERSONAS, demo_province_seed
+from demo.reports import demo_reports_issue
 
 
 class Command(BaseCommand):
@@ -24,6 +25,11 @@ class Command(BaseCommand):
             default=1,
             help="Nhân số thiết chế cấp xã, thôn và trường học lên N lần (đo hiệu năng).",
         )
+        parser.add_argument(
+            "--no-reports",
+            action="store_true",
+            help="Không ban hành báo cáo 2023-2025 (nhanh hơn, cho kiểm thử và đo hiệu năng).",
+        )
 
     # Messages in the source language (Vietnamese), whatever language a previous
     # request in this thread happened to activate.
@@ -35,6 +41,11 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         counts = demo_figures_seed(institutions=demo.institutions, users=demo.users)
+        if not options["no_reports"]:
+            try:
+                counts["issued_reports"] = demo_reports_issue(reviewer=demo.users["sovhttdl"])
+            except ValidationError as exc:
+                raise CommandError("\n".join(exc.messages)) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 _(

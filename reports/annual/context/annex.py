@@ -17,16 +17,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.models import Plan
-from institutions.models import AdministrativeUnit, Level
+from institutions.models import AdministrativeUnit
 from reports.annual.context.lines import TargetLine
 from reports.annual.formatting import DASH, vn_number
 from reports.attainment import AttainmentRow, Status
-from reports.dashboards.selectors import table_units, year_deadline
+from reports.dashboards.selectors import district_level_last_day, table_units, year_deadline
 from reports.selectors.scope import UnitGraph
 
 # Short column heads for the annex's units × targets table.
@@ -154,9 +153,7 @@ def comparison_table(
     """For a year after the district level ended: the years from the plan's
     baseline to the district level's last year, by the districts as they stood
     on their last day. None when the report's own annex is by those districts."""
-    last_day = AdministrativeUnit.objects.filter(level=Level.DISTRICT).aggregate(
-        last=Max("valid_to")
-    )["last"]
+    last_day = district_level_last_day()
     if plan is None or last_day is None or year_deadline(year) <= last_day:
         return None
     years = list(range(plan.baseline_year, min(last_day.year, year) + 1))
