@@ -193,7 +193,14 @@ class ShareRow:
     phase_start_denominator: int | None = None
     denominator_change: DenominatorChange | None = None
     reason: str = ""  # why not_applicable / no_data / off_track without a baseline
+    # The exact values behind the 2-place ones above: what is shown is rounded
+    # once from these, at the precision shown.
     value_exact: Fraction | None = field(default=None, compare=False, repr=False)
+    baseline_exact: Fraction | None = field(default=None, compare=False, repr=False)
+    previous_exact: Fraction | None = field(default=None, compare=False, repr=False)
+    projected_exact: Fraction | None = field(default=None, compare=False, repr=False)
+    gain_exact: Fraction | None = field(default=None, compare=False, repr=False)
+    gap_exact: Fraction | None = field(default=None, compare=False, repr=False)
 
     kind = "share"
 
@@ -258,23 +265,29 @@ AttainmentRow = ShareRow | GrowthRow
 #       the institutions behind one number, for drill-down and the report's annex.
 
 
-def catch_up_text(row: AttainmentRow, *, number: Callable[[Decimal], str]) -> str:
+def catch_up_text(row: AttainmentRow, *, number: Callable[[Decimal], str], places: int = 1) -> str:
     """What the catch-up says, in the one wording of every surface: inside a
     phase, the points a year still needed; in the milestone year, the gap that
-    remained (the deadline has come: nothing is "behind schedule" any more)."""
+    remained (the deadline has come: nothing is "behind schedule" any more).
+    Points are rounded once, from the exact value, to `places`."""
     if not isinstance(row, ShareRow):
         return ""
+
+    def points(exact: Fraction | None, stored: Decimal) -> str:
+        value = shown(exact, places) if exact is not None else stored
+        return number(value)  # type: ignore[arg-type]
+
     if row.status == Status.NOT_ACHIEVED and row.gap is not None:
         return _("Đã đến năm mốc %(year)s: còn thiếu %(gap)s điểm %% so với mục tiêu.") % {
             "year": row.milestone_year,
-            "gap": number(row.gap),
+            "gap": points(row.gap_exact, row.gap),
         }
     if (
         row.status in (Status.OFF_TRACK, Status.ON_TRACK, Status.BASELINE)
         and row.yearly_gain_needed
     ):
         return _("Cần tăng thêm %(gain)s điểm %% mỗi năm để đạt mục tiêu %(year)s.") % {
-            "gain": number(row.yearly_gain_needed),
+            "gain": points(row.gain_exact, row.yearly_gain_needed),
             "year": row.milestone_year,
         }
     return ""

@@ -304,6 +304,11 @@ def _share_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) ->
         denominator_change=change,
         reason=reason,
         value_exact=exact,
+        baseline_exact=baseline_exact,
+        previous_exact=previous_exact,
+        projected_exact=projected,
+        gain_exact=gain,
+        gap_exact=gap,
     )
 
 

@@ -81,7 +81,7 @@ def test_the_milestone_year_knows_only_achieved_or_not_achieved(province, plan, 
     assert r2025.previous_value == Decimal("20.00")
     assert (r2025.previous_numerator, r2025.previous_denominator) == (2, 10)
     text = catch_up_text(r2025, number=str)
-    assert text == "Đã đến năm mốc 2025: còn thiếu 10.00 điểm % so với mục tiêu."
+    assert text == "Đã đến năm mốc 2025: còn thiếu 10.0 điểm % so với mục tiêu."
     assert "mỗi năm" not in text
 
 
