@@ -238,6 +238,45 @@ def _annex(wb: Workbook, r: ReportContext) -> None:
     sheet.finish()
 
 
+def _behind(wb: Workbook, r: ReportContext) -> None:
+    """Annex II as rows: every institution behind a share target not met."""
+    ws = wb.create_sheet(_("Thiết chế chưa đạt"))
+    headers = [
+        _("Mã mục tiêu"),
+        _("Mục tiêu"),
+        _("Mã thiết chế"),
+        _("Tên thiết chế"),
+        _("Đơn vị hành chính"),
+        _("Tình trạng"),
+    ]
+    sheet = _Sheet(ws, headers, [None] * len(headers))
+    for group in r.behind:
+        label = f"{group.line.indicator_name} — {group.line.row.label}"
+        for i in group.institutions:
+            sheet.append([group.line.row.target_code, label, i.code, i.name, i.unit_name, i.reason])
+    sheet.finish()
+
+
+def _narrative(wb: Workbook, r: ReportContext) -> None:
+    """What the Department wrote: the document's particulars and sections V-VI."""
+    ws = wb.create_sheet(_("Nội dung báo cáo"))
+    sheet = _Sheet(ws, [_("Mục"), _("Nội dung")], [None, None])
+    draft = r.draft
+    rows: list[tuple[str, Cell]] = [
+        (_("Số, ký hiệu"), draft.number_and_symbol.strip()),
+        (_("Ngày báo cáo"), draft.report_date),
+        (_("Ngày chốt số liệu"), r.period.cutoff),
+        (_("Người ký"), " ".join(p for p in (draft.signer_title, draft.signer_name) if p)),
+        (_("Nơi nhận"), "\n".join(draft.recipient_lines)),
+        (_("Kết quả khác"), draft.other_results),
+        (_("V. Khó khăn, vướng mắc"), draft.difficulties),
+        (_("VI. Đề xuất, kiến nghị"), draft.proposals),
+    ]
+    for label, value in rows:
+        sheet.append([label, value])
+    sheet.finish()
+
+
 def _institutions(wb: Workbook, r: ReportContext) -> None:
     ws = wb.create_sheet(_("Số liệu thiết chế"))
     fields = list(FIELDS)
@@ -364,9 +403,11 @@ def render_report_xlsx(r: ReportContext) -> bytes:
         _summary(wb, r)
         _targets(wb, r)
         _annex(wb, r)
+        _behind(wb, r)
         _institutions(wb, r)
         _activities(wb, r)
         _funding(wb, r)
+        _narrative(wb, r)
         out = io.BytesIO()
         wb.save(out)
     return out.getvalue()

@@ -18,9 +18,11 @@ SHEETS = [
     "Tổng hợp",
     "Mục tiêu",
     "Phụ lục theo đơn vị",
+    "Thiết chế chưa đạt",
     "Số liệu thiết chế",
     "Hoạt động",
     "Kinh phí",
+    "Nội dung báo cáo",
 ]
 
 
@@ -140,3 +142,20 @@ def test_institution_sheet_lists_every_open_institution(report_year) -> None:
     assert by_code["TV-HUYEN-623"]["Trạng thái báo cáo"] == "Chưa báo cáo"
     assert by_code["TV-XA-01"]["Lượt người sử dụng thư viện"] == 1200
     assert by_code["TV-XA-04"]["Có cung cấp dịch vụ phục vụ học tập suốt đời"] == "Không"
+
+
+def test_the_unmet_list_and_the_narrative_have_their_sheets(report_year) -> None:
+    wb = _book(report_year.draft)
+    behind = _records(wb["Thiết chế chưa đạt"])
+    digital = [r for r in behind if r["Mã mục tiêu"] == "LIB_DIGITAL:LIB_COMM"]
+    # 1 of 4 commune libraries is digital: the other three are listed.
+    assert sorted(r["Mã thiết chế"] for r in digital) == ["TV-XA-02", "TV-XA-03", "TV-XA-04"]
+    narrative = {r["Mục"]: r["Nội dung"] for r in _records(wb["Nội dung báo cáo"])}
+    assert narrative["VI. Đề xuất, kiến nghị"] == report_year.draft.proposals
+    assert narrative["Số, ký hiệu"] == "125/BC-SVHTTDL"
+
+
+def test_the_year_is_text_not_a_thousands_number(report_year) -> None:
+    ws = _book(report_year.draft)["Tổng hợp"]
+    year = next(row for row in ws.iter_rows() if row[0].value == "Năm báo cáo")[1]
+    assert year.value == "2025" and year.data_type == "s"
