@@ -176,7 +176,14 @@ def my_dashboard(request: HttpRequest) -> HttpResponse:
     units = access.own_dashboard_units(request.user)
     if len(units) == 1:
         return redirect("reports:unit_dashboard", pk=units[0].pk)
-    return render(request, "reports/dashboards/my_units.html", {"units": units})
+    # Sector reporters (schools, army, university) report for institutions, not
+    # an area: their page leads to what they report and to the province's view.
+    reporting = list(reporting_units_for_user(request.user).filter(members=request.user.pk))
+    return render(
+        request,
+        "reports/dashboards/my_units.html",
+        {"units": units, "reporting_units": reporting},
+    )
 
 
 @login_required

@@ -228,3 +228,25 @@ def test_the_home_page_in_english_speaks_english(officer_a, open_2026) -> None:
     assert "The 2026 reporting period is open; reports are due by 05/12/2026." in body
     assert "To do" in body
     assert "Kỳ báo cáo năm" not in body
+
+
+def test_every_page_names_its_icon_and_the_browser_default_icon_resolves(officer_a) -> None:
+    client = client_for(officer_a)
+    assert 'rel="icon" href="/static/img/favicon.svg"' in client.get("/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/img/favicon.svg"
+
+
+def test_the_admin_calls_a_records_history_lich_su(administrator, province) -> None:
+    url = reverse("admin:institutions_administrativeunit_change", args=[province.commune_a.pk])
+    body = client_for(administrator).get(url).content.decode()
+    assert "Lịch sử" in body
+    assert "Bản ghi nhớ" not in body
+
+
+def test_a_sector_reporters_own_page_leads_to_what_they_report(sector_reporter) -> None:
+    response = client_for(sector_reporter).get("/dashboard/mine/")
+    body = response.content.decode()
+    reporting = body[body.index('data-testid="reporting-units"') :]
+    assert "Sở Giáo dục và Đào tạo" in reporting
+    assert 'href="/so-lieu/"' in body
