@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Plan, ReportingPeriod
+from indicators.models import PeriodState, Plan, ReportingPeriod
 from indicators.selectors import current_plan
 
 
@@ -21,6 +21,9 @@ class YearRange:
     last: int  # the last year with a period, or this year, never past the plan's horizon
     horizon: int  # the last milestone year (2030)
     default: int
+    # What the public opens on: the latest year whose report was issued (its
+    # period locked), not a year still coming in; `default` when none is.
+    public_default: int | None = None
 
     @property
     def years(self) -> list[int]:
@@ -49,23 +52,37 @@ def year_range(*, today: dt.date | None = None) -> YearRange | None:
         return None
     today = today or timezone.localdate()
     horizon = plan.horizon or today.year
-    latest_period = ReportingPeriod.objects.aggregate(y=Max("year"))["y"]
+    latest = ReportingPeriod.objects.aggregate(
+        y=Max("year"), locked=Max("year", filter=Q(state=PeriodState.LOCKED))
+    )
+    latest_period = latest["y"]
     last = max(today.year, latest_period or 0)
     last = max(plan.baseline_year, min(last, horizon))
     # The default is the latest year anyone could have reported for: the newest
     # period if there is one, else last year (this year's figures come in December).
     default = latest_period if latest_period else today.year - 1
     default = min(max(default, plan.baseline_year), last)
+    locked = latest["locked"]
+    if locked is not None and not plan.baseline_year <= locked <= last:
+        locked = None
     return YearRange(
-        plan=plan, first=plan.baseline_year, last=last, horizon=horizon, default=default
+        plan=plan,
+        first=plan.baseline_year,
+        last=last,
+        horizon=horizon,
+        default=default,
+        public_default=locked or default,
     )
 
 
 def selected_year(request: HttpRequest, years: YearRange) -> int:
-    """The year asked for in `?year=`, or the default; BadYear when it is not a
-    number or outside the selectable years."""
+    """The year asked for in `?year=`, or the default (for a visitor not signed
+    in, the latest issued year); BadYear when it is not a number or outside the
+    selectable years."""
     raw = request.GET.get("year", "").strip()
     if not raw:
+        if not request.user.is_authenticated and years.public_default is not None:
+            return years.public_default
         return years.default
     try:
         year = int(raw)

@@ -139,3 +139,17 @@ def test_a_growth_card_shows_the_plans_2030_band_as_the_annual_report_does(known
     data = json.loads(re.search(r'id="dashboard-data"[^>]*>(.*?)</script>', html, re.S)[1])
     chart = next(c for c in data["charts"] if c["id"] == "chart-lib-visits-growth-lib")
     assert (chart["target2025"], chart["target2030"], chart["targetMax"]) == (10, 10, 15)
+
+
+def test_the_public_opens_on_the_latest_issued_year_and_staff_on_the_working_one(
+    known, reviewer
+):
+    from indicators.models import PeriodState, ReportingPeriod
+
+    ReportingPeriod.objects.filter(year=2023).update(state=PeriodState.LOCKED)
+    latest = ReportingPeriod.objects.order_by("-year").first().year
+    assert latest > 2023
+    public = client_for(None).get("/dashboard/").content.decode()
+    assert '<option value="2023" selected>' in public
+    staff = client_for(reviewer).get("/dashboard/").content.decode()
+    assert f'<option value="{latest}" selected>' in staff
