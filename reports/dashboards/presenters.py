@@ -141,6 +141,16 @@ class Dashboard:
     above: UnitLine | None = None  # what stands in no unit of the table
     plan_number: str = ""
 
+    @property
+    def shown_cards(self) -> list[Card]:
+        """The cards of targets that apply here (a commune has no provincial library)."""
+        return [c for c in self.cards if c.row.status != Status.NOT_APPLICABLE]
+
+    @property
+    def idle_cards(self) -> list[Card]:
+        """The targets with no institution of their kind in this scope and year."""
+        return [c for c in self.cards if c.row.status == Status.NOT_APPLICABLE]
+
 
 class Links:
     """Drill-down URLs, built from one reverse() each, so that a table of a
