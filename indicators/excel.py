@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -40,8 +40,18 @@ FORMULA_START = ("=", "+", "-", "@")
 # problem line. The import_figures command (province-wide files) has no cap.
 MAX_UPLOAD_ROWS = 5_000
 # What an .xlsx may inflate to (its XML); a 10 MB zip can otherwise unpack to
-# gigabytes in openpyxl, which reads the shared strings whole.
+# gigabytes in openpyxl, which reads the shared strings whole: so they have a
+# cap of their own, far below what a unit's few hundred names need.
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
+# Each sheet's XML: openpyxl scans a sheet whole for its size when the file does
+# not declare it. The template's 5.000 rows take about 5 MB.
+MAX_SHEET_XML_BYTES = 16 * 1024 * 1024
+# Columns read from each row (the template has len(ALL_COLUMNS)); more are not read.
+MAX_COLUMNS = 64
+# Rows read, blank ones included, before a capped upload is refused: the cap is
+# counted while streaming, so a file of millions of rows costs no more than this.
+BLANK_ROWS_ALLOWED = 1_000
 _GREY = PatternFill("solid", fgColor="DDDDDD")
 _HEAD = PatternFill("solid", fgColor="CFE2F3")
 
@@ -183,43 +193,68 @@ def _widths(ws: object) -> None:
 
 
 # ---------------------------------------------------------------- reading
+class TooManyRows(Exception):
+    """Raised while streaming, as soon as a capped file passes its cap."""
+
+    def __init__(self, sheet: str, row: int) -> None:
+        self.sheet, self.row = sheet, row
+
+
 def read_table(data: bytes, filename: str, *, max_rows: int | None = MAX_UPLOAD_ROWS) -> Table:
     """Rows of an uploaded .xlsx (sheet «Số liệu», or the first sheet with a
     `institution_code` column) or .csv (UTF-8, comma or semicolon).
 
     A file of more than `max_rows` data rows (None: no cap), or an .xlsx that
-    would unpack past MAX_XLSX_UNPACKED_BYTES, gives one problem and no rows."""
-    table = _read_csv(data) if filename.lower().endswith(".csv") else _read_xlsx(data)
-    if max_rows is not None and len(table.rows) > max_rows:
+    would unpack past MAX_XLSX_UNPACKED_BYTES (or its shared strings past
+    MAX_SHARED_STRINGS_BYTES), gives one problem and no rows. The caps are
+    counted while reading: reading stops at the first row past them."""
+    try:
+        if filename.lower().endswith(".csv"):
+            return _read_csv(data, max_rows)
+        return _read_xlsx(data, max_rows)
+    except TooManyRows as stop:
         return Table(
-            sheet=table.sheet,
+            sheet=stop.sheet,
             problems=[
                 CellProblem(
-                    table.sheet,
-                    None,
+                    stop.sheet,
+                    stop.row,
                     "",
                     "",
-                    _("Tệp có %(n)s dòng số liệu, quá %(max)s dòng cho một đơn vị báo cáo.")
-                    % {"n": len(table.rows), "max": f"{max_rows:,}".replace(",", ".")},
+                    _(
+                        "Tệp vượt quá %(max)s dòng cho một đơn vị báo cáo (đã dừng đọc ở "
+                        "dòng %(row)s)."
+                    )
+                    % {
+                        "max": f"{max_rows:,}".replace(",", "."),
+                        "row": f"{stop.row:,}".replace(",", "."),
+                    },
                 )
             ],
         )
-    return table
 
 
-def _unpacked_size(data: bytes) -> int:
-    """What the .xlsx declares it unpacks to; zipfile never inflates a member
-    past its declared size, so the declaration can be trusted as a bound."""
+def _unpacked_sizes(data: bytes) -> tuple[int, int, int]:
+    """What the .xlsx declares it unpacks to: in all, for its shared strings,
+    and for its largest sheet; zipfile never inflates a member past its
+    declared size, so the declaration can be trusted as a bound."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return sum(info.file_size for info in archive.infolist())
+        infos = archive.infolist()
+        shared = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+        sheets = [i.file_size for i in infos if i.filename.lower().startswith("xl/worksheets/")]
+        return sum(i.file_size for i in infos), shared, max(sheets, default=0)
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, max_rows: int | None) -> Table:
     try:
-        too_big = _unpacked_size(data) > MAX_XLSX_UNPACKED_BYTES
+        total, shared, sheet = _unpacked_sizes(data)
     except (zipfile.BadZipFile, OSError, ValueError):
-        too_big = False  # not a zip: load_workbook below says it cannot read it
-    if too_big:
+        total = shared = sheet = 0  # not a zip: load_workbook below says it cannot read it
+    if (
+        total > MAX_XLSX_UNPACKED_BYTES
+        or shared > MAX_SHARED_STRINGS_BYTES
+        or sheet > MAX_SHEET_XML_BYTES
+    ):
         return Table(problems=[CellProblem("", None, "", "", _("Tệp Excel quá lớn khi giải nén."))])
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -228,26 +263,30 @@ def _read_xlsx(data: bytes) -> Table:
             problems=[CellProblem("", None, "", "", _("Không đọc được tệp Excel (.xlsx)."))]
         )
     sheets = [wb[DATA_SHEET]] if DATA_SHEET in wb.sheetnames else list(wb.worksheets)
-    for ws in sheets:
-        rows = ws.iter_rows(values_only=True)
-        table = _read_rows(ws.title, rows)
-        if table is not None:
-            wb.close()
-            return table
-    wb.close()
+    try:
+        for ws in sheets:
+            rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            table = _read_rows(ws.title, rows, max_rows)
+            if table is not None:
+                return table
+    finally:
+        wb.close()
     return Table(problems=[_no_header("")])
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, max_rows: int | None) -> Table:
+    """Decoded while read, never whole: a capped file costs its cap, not its size."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     try:
-        text = data.decode("utf-8-sig")
+        sample = stream.read(2048)
+        stream.seek(0)
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        rows = (row[:MAX_COLUMNS] for row in csv.reader(stream, delimiter=delimiter))
+        table = _read_rows("csv", rows, max_rows)
     except UnicodeDecodeError:
         return Table(
             problems=[CellProblem("csv", None, "", "", _("Tệp CSV phải được lưu dạng UTF-8."))]
         )
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    table = _read_rows("csv", csv.reader(io.StringIO(text), delimiter=delimiter))
     return table if table is not None else Table(problems=[_no_header("csv")])
 
 
@@ -261,7 +300,7 @@ def _no_header(sheet: str) -> CellProblem:
     )
 
 
-def _read_rows(sheet: str, rows: Iterable[tuple]) -> Table | None:
+def _read_rows(sheet: str, rows: Iterable[Sequence], max_rows: int | None) -> Table | None:
     iterator = iter(rows)
     header: list[str] | None = None
     header_row = 0
@@ -304,9 +343,14 @@ def _read_rows(sheet: str, rows: Iterable[tuple]) -> Table | None:
             continue
         index[code] = i
         table.columns[code] = letter
+    scan_limit = None if max_rows is None else header_row + max_rows + BLANK_ROWS_ALLOWED
     for number, row in enumerate(iterator, start=header_row + 1):
+        if scan_limit is not None and number > scan_limit:
+            raise TooManyRows(sheet, number)
         if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
+        if max_rows is not None and len(table.rows) >= max_rows:
+            raise TooManyRows(sheet, number)
         values = {
             code: row[i] if i < len(row) else None
             for code, i in index.items()

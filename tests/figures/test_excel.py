@@ -146,7 +146,53 @@ def test_an_upload_of_more_rows_than_any_unit_has_is_refused_before_reading_on(y
     # The officer is told the cap, written as a Vietnamese document writes
     # numbers (indicators/excel.py groups MAX_UPLOAD_ROWS with a dot).
     assert "quá 5.000 dòng cho một đơn vị báo cáo" in p.message
+    assert "đã dừng đọc ở dòng 5.002" in p.message  # counted while reading
     assert not Figures.objects.filter(year=2025).exists()
+
+
+def test_the_row_cap_is_counted_while_streaming_not_after() -> None:
+    """Millions of rows cost no more than the cap: reading stops at the first
+    row past it (blank rows included, up to a margin)."""
+    from indicators import excel
+
+    pulled = 0
+
+    def endless(blank: bool):
+        nonlocal pulled
+        yield ("institution_code", "user_visits")
+        while True:
+            pulled += 1
+            yield (None, None) if blank else (f"X{pulled}", 1)
+
+    for blank in (False, True):
+        pulled = 0
+        with pytest.raises(excel.TooManyRows):
+            excel._read_rows("csv", endless(blank), 5_000)
+        assert pulled <= 5_000 + excel.BLANK_ROWS_ALLOWED + 1
+
+
+def test_a_shared_strings_bomb_under_the_total_cap_is_refused(year, officer_a) -> None:
+    # 455 KB on the wire, gigabytes in openpyxl: the shared strings have a cap of their own.
+    import zipfile
+
+    from indicators import excel
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "xl/sharedStrings.xml",
+            b"<sst>"
+            + b"<si><t>a</t></si>" * (excel.MAX_SHARED_STRINGS_BYTES // 16 + 1)
+            + b"</sst>",
+        )
+    assert len(buffer.getvalue()) < excel.MAX_SHARED_STRINGS_BYTES // 10
+    response = client_for(officer_a).post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("f.xlsx", buffer.getvalue())},
+    )
+    assert response.status_code == 400
+    [p] = response.context["problems"]
+    assert "quá lớn" in p.message
 
 
 def test_an_xlsx_that_unpacks_to_far_more_than_its_size_is_refused(year, officer_a, monkeypatch):
@@ -225,3 +271,28 @@ def test_import_figures_refuses_a_year_outside_the_plan(year, tmp_path):
             "import_figures", str(_one_row_file(tmp_path)), "--year", "2031", "--open-period"
         )
     assert not ReportingPeriod.objects.filter(year=2031).exists()
+
+
+def test_a_sheet_too_large_to_scan_is_refused_before_openpyxl_scans_it(
+    year, officer_a, monkeypatch
+) -> None:
+    # openpyxl reads a whole sheet for its size when the file does not declare it.
+    import zipfile
+
+    from indicators import excel
+
+    monkeypatch.setattr(excel, "MAX_SHEET_XML_BYTES", 64 * 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(5000))
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>",
+        )
+    response = client_for(officer_a).post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("f.xlsx", buffer.getvalue())},
+    )
+    assert response.status_code == 400
+    [p] = response.context["problems"]
+    assert "quá lớn" in p.message
