@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from indicators.models import PeriodState, ReportingPeriod, SubmissionState
+from indicators.models import Figures, PeriodState, ReportingPeriod, SubmissionState
+from indicators.selectors import submissions_for_user
 from institutions.models import AdministrativeUnit
 from institutions.roles import (
     is_reporter,
@@ -186,6 +187,25 @@ def my_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _attach_reports(institutions: list, *, year: int, user) -> None:
+    """Give each institution `report_url`: the submission that holds its figures
+    for `year` (else its reporting unit's for that year), when the user may open
+    it (`submissions_for_user`, the entry pages' own scope). Two queries."""
+    visible = {s.pk: s for s in submissions_for_user(user).filter(period__year=year)}
+    by_unit = {s.reporting_unit_id: s.pk for s in visible.values()}
+    holding = dict(
+        Figures.objects.filter(year=year, institution__in=[i.pk for i in institutions]).values_list(
+            "institution_id", "submission_id"
+        )
+    )
+    base = reverse("indicators:submission", args=[0]).removesuffix("0/")
+    for inst in institutions:
+        pk = holding.get(inst.pk)
+        if pk not in visible:
+            pk = by_unit.get(inst.reporting_unit_id)
+        inst.report_url = f"{base}{pk}/" if pk else None
+
+
 @login_required
 def institutions_behind(request: HttpRequest) -> HttpResponse:
     """The institutions behind one number: those meeting the criterion, not
@@ -223,6 +243,7 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
             visibility=seen.visibility,
         )
     )
+    _attach_reports(institutions, year=data["year"], user=request.user)
     links = presenters.Links(enabled=True, year=data["year"])
     indicator = selectors.indicator_names(years.plan).get(row.indicator)
     return render(

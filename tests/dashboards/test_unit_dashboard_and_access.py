@@ -151,3 +151,21 @@ def test_the_drill_down_refuses_bad_parameters_with_a_message_or_404(known, revi
     assert behind(client, "LIB_LLL_SERVICE:LIB_COMM", "everyone").status_code == 400
     assert behind(client, "LIB_LLL_SERVICE:LIB_COMM", "meeting", year=1990).status_code == 400
     assert client.get("/dashboard/behind/?year=x").status_code == 400
+
+
+def test_drill_down_rows_link_to_the_report_behind_them_where_the_user_may_open_it(
+    known, reviewer, officer_a
+):
+    from indicators.models import Submission
+
+    target = "LIB_LLL_SERVICE:LIB_COMM"
+    html = behind(client_for(reviewer), target, "not_meeting").content.decode()
+    sub_a = Submission.objects.get(reporting_unit=known.p.unit_a, period__year=2024)
+    row = html[html.index("<tr><td>TVX-A-2</td>") :]
+    assert f'href="/bao-cao/{sub_a.pk}/" data-testid="report-link"' in row[: row.index("</tr>")]
+    # An officer sees links only to their own unit's reports.
+    mine = behind(client_for(officer_a), target, "not_meeting", known.p.district_a)
+    assert f'href="/bao-cao/{sub_a.pk}/"' in mine.content.decode()
+    sub_b = Submission.objects.get(reporting_unit=known.p.unit_b, period__year=2024)
+    reviewer_b = behind(client_for(reviewer), target, "meeting").content.decode()
+    assert f'href="/bao-cao/{sub_b.pk}/"' in reviewer_b
