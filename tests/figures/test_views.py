@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -256,3 +257,52 @@ def test_saving_a_draft_with_a_large_change_warns_once(year, officer_a):
     page = response.content.decode()
     assert page.count("(1.000 → 4.000)") == 1
     assert "hãy kiểm tra và ghi giải trình" in page
+
+
+# ------------------------------------------------------------------ the inputs
+def _html(response):
+    return lxml.html.fromstring(response.content.decode())
+
+
+def _one(tree, xpath: str):
+    (found,) = tree.xpath(xpath)
+    return found
+
+
+def test_every_input_has_its_label_and_counts_take_whole_numbers_only(year, officer_a):
+    tree = _html(client_for(officer_a).get(url("submission", year.submission_a.pk)))
+    visits = _one(tree, f"//*[@name='i{year.library.pk}__user_visits']")
+    assert visits.get("type") == "number" and visits.get("min") == "0"
+    assert visits.get("step") == "1" and visits.get("inputmode") == "numeric"
+    label = _one(tree, f"//label[@for='{visits.get('id')}']")
+    assert label.text_content() == "Lượt người sử dụng thư viện"
+    help_id = visits.get("aria-describedby").split()[-1]
+    assert _one(tree, f"//*[@id='{help_id}']").text_content() == "Năm trước: 1.000"
+    lll = _one(tree, f"//*[@name='i{year.library.pk}__lll_services']")
+    assert lll.tag == "select" and [o.get("value") for o in lll.xpath("option")] == [
+        "",
+        "yes",
+        "no",
+    ]
+    fields = tree.xpath(
+        "//fieldset[contains(@class, 'figures-block')]//*[self::input or self::select]"
+    )
+    assert len(fields) == 4 + 5 + 4 + 3 * 2  # the three categories' fields, note and comment
+    for field in fields:
+        assert tree.xpath(f"//label[@for='{field.get('id')}']"), field.get("name")
+
+
+def test_a_refused_value_is_marked_invalid_and_described_beside_its_input(year, officer_a):
+    response = client_for(officer_a).post(
+        url("submission", year.submission_a.pk),
+        post_data(year, {year.library.pk: {"user_visits": "-4"}}, version=1, save="1"),
+    )
+    assert response.status_code == 400
+    tree = _html(response)
+    field = _one(tree, f"//*[@name='i{year.library.pk}__user_visits']")
+    assert "is-invalid" in field.classes and field.get("aria-invalid") == "true"
+    assert field.get("value") == "-4"  # what the officer typed stays, to be corrected
+    error = _one(tree, f"//*[@id='{field.get('aria-describedby').split()[0]}']")
+    assert "invalid-feedback" in error.classes
+    assert "phải là số nguyên không âm" in error.text_content()
+    assert len(tree.xpath("//*[contains(@class, 'is-invalid')]")) == 1
