@@ -100,7 +100,6 @@ class FiguresForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.institutions = list(institutions)
-        self.read_only = read_only
         self.blocks: list[dict[str, object]] = []
         comment_label = str(_("Giải trình biến động (nếu số liệu thay đổi nhiều so với năm trước)"))
         for inst in self.institutions:
@@ -146,11 +145,14 @@ class FiguresForm(forms.Form):
             )
 
     def rows(self) -> dict[int, dict[str, object]]:
-        """Raw values by institution id, for figures_save (after is_valid)."""
+        """Raw values by institution id, for figures_save (after is_valid).
+
+        Only the inputs the request carried: a field left out of the POST keeps
+        its stored value (figures_save's contract); it is not a blank answer."""
         rows: dict[int, dict[str, object]] = {}
         for name, value in self.cleaned_data.items():
             m = _NAME.match(name)
-            if m:
+            if m and name in self.data:
                 rows.setdefault(int(m.group(1)), {})[m.group(2)] = value
         return rows
 

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators import services
-from indicators.models import Figures, SubmissionState
+from indicators.models import AuditEntry, Figures, SubmissionState
+from indicators.validation import values_of
 from tests.conftest import client_for
 from tests.factories import InstitutionFactory, category
 from tests.figures.conftest import complete_rows, post_data
@@ -306,3 +307,25 @@ def test_a_refused_value_is_marked_invalid_and_described_beside_its_input(year, 
     assert "invalid-feedback" in error.classes
     assert "phải là số nguyên không âm" in error.text_content()
     assert len(tree.xpath("//*[contains(@class, 'is-invalid')]")) == 1
+
+
+def test_a_post_changes_only_the_inputs_it_carries(year, officer_a):
+    services.figures_save(submission=year.submission_a, user=officer_a, rows=complete_rows(year))
+    year.submission_a.refresh_from_db()
+    before = {f.institution_id: values_of(f) for f in Figures.objects.filter(year=2025)}
+    audit_rows = AuditEntry.objects.count()
+    response = client_for(officer_a).post(
+        url("submission", year.submission_a.pk),
+        post_data(
+            year,
+            {year.library.pk: {"user_visits": "1300"}},
+            version=year.submission_a.version,
+            save="1",
+        ),
+    )
+    assert response.status_code == 302
+    after = {f.institution_id: values_of(f) for f in Figures.objects.filter(year=2025)}
+    expected = {**before, year.library.pk: {**before[year.library.pk], "user_visits": 1300}}
+    assert after == expected
+    added = AuditEntry.objects.order_by("pk")[audit_rows:]
+    assert [(a.field, a.old_value, a.new_value) for a in added] == [("user_visits", "1200", "1300")]
