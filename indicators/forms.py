@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from indicators.fields import FieldType, fields_for
-from indicators.models import Activity, Figures
+from indicators.models import FUNDING_FIELDS, Activity, Figures
 from indicators.services import ACTIVITY_FIELDS, RowProblem
 from indicators.validation import CHANGE_COMMENT, missing_for_submit, values_of
 from institutions.forms import DayMonthYearField
@@ -101,6 +101,7 @@ class FiguresForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.institutions = list(institutions)
         self.blocks: list[dict[str, object]] = []
+        self.marked: dict[str | None, list[str]] = {}
         comment_label = str(_("Giải trình biến động (nếu số liệu thay đổi nhiều so với năm trước)"))
         for inst in self.institutions:
             fig = figures.get(inst.pk)
@@ -157,9 +158,15 @@ class FiguresForm(forms.Form):
         return rows
 
     def add_problems(self, problems: Iterable[RowProblem]) -> None:
+        """Put each problem on its input. On a page built from what is stored
+        (a refused submit), the inputs are marked without binding the form."""
         for p in problems:
             name = field_name(p.institution_id, p.field) if p.institution_id and p.field else None
-            self.add_error(name if name in self.fields else None, p.message)
+            name = name if name in self.fields else None
+            if self.is_bound:
+                self.add_error(name, p.message)
+            else:
+                self.marked.setdefault(name, []).append(p.message)
 
     def _text(self, name: str) -> str:
         field = self.fields[name]
@@ -169,7 +176,7 @@ class FiguresForm(forms.Form):
 
     def grouped_blocks(self) -> list[tuple[object, list[dict[str, object]]]]:
         """Blocks grouped by category, each with the inputs to draw, for the template."""
-        errors = self.errors if self.is_bound else {}
+        errors = self.errors if self.is_bound else self.marked
         groups: list[tuple[object, list[dict[str, object]]]] = []
         for block in self.blocks:
             inst = block["institution"]
@@ -219,13 +226,33 @@ class UploadForm(forms.Form):
         self.helper.form_tag = False
 
 
+_WHOLE_NUMBER = _("Nhập một số nguyên từ 0 trở lên, chỉ gồm chữ số (ví dụ 120).")
+_AMOUNT = _("Nhập số tiền bằng đồng, chỉ gồm chữ số, không dấu chấm (ví dụ 5000000).")
+_AMOUNT_ERRORS = {
+    "invalid": _AMOUNT,
+    "max_decimal_places": _("Số tiền tính bằng đồng, không có phần lẻ."),
+    "max_digits": _("Số tiền quá lớn: tối đa 15 chữ số."),
+    "max_whole_digits": _("Số tiền quá lớn: tối đa 15 chữ số."),
+}
+
+
 class ActivityForm(forms.ModelForm):
+    """An activity; the rules on amounts live in the model's constraints, whose
+    messages land on their fields (FieldCheckConstraint)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     date = DayMonthYearField(label=_("Ngày tổ chức"))
 
     class Meta:
         model = Activity
         fields = ACTIVITY_FIELDS
+        error_messages = {
+            "participants": {
+                "invalid": _WHOLE_NUMBER,
+                "min_value": _("Số lượt người tham gia không được là số âm."),
+            },
+            **dict.fromkeys(FUNDING_FIELDS, _AMOUNT_ERRORS),
+        }
 
     def __init__(self, *args: object, institutions: Iterable[Institution] = (), **kwargs: object):
         super().__init__(*args, **kwargs)
@@ -235,6 +262,8 @@ class ActivityForm(forms.ModelForm):
         ).order_by("name")
         self.fields["institution"].required = False
         self.fields["key_day"].required = False
+        for name in ("participants", *FUNDING_FIELDS):
+            self.fields[name].widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Lưu hoạt động")))
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,15 @@ pytestmark = pytest.mark.django_db
 
 def url(name: str, *args: object) -> str:
     return reverse(f"indicators:{name}", args=args)
+
+
+def _html(response):
+    return lxml.html.fromstring(response.content.decode())
+
+
+def _one(tree, xpath: str):
+    (found,) = tree.xpath(xpath)
+    return found
 
 
 def test_the_officer_sees_every_open_institution_grouped_with_last_years_values(year, officer_a):
@@ -239,9 +249,16 @@ def test_a_submit_refused_for_an_unexplained_large_change_lists_it_once(year, of
         follow=True,
     )
     assert response.status_code == 400
-    page = response.content.decode()
-    assert page.count("(1.000 → 4.000)") == 1
-    assert "Cần ghi giải trình biến động" in page
+    tree = _html(response)
+    (listed,) = tree.xpath("//*[@data-testid='submit-problems']//li")
+    assert "(1.000 → 4.000)" in listed.text_content()
+    assert "Cần ghi giải trình biến động" in listed.text_content()
+    # The field to fill is marked too, with the same words beside it.
+    comment = _one(tree, f"//*[@name='i{year.library.pk}__change_comment']")
+    assert "is-invalid" in comment.classes
+    error = _one(tree, f"//*[@id='{comment.get('aria-describedby').split()[0]}']")
+    assert "(1.000 → 4.000)" in error.text_content()
+    assert len(tree.xpath("//*[contains(@class, 'is-invalid')]")) == 1
     problems = response.context["submit_problems"]
     assert [(p.institution_id, p.field) for p in problems] == [(year.library.pk, "change_comment")]
     year.submission_a.refresh_from_db()
@@ -261,15 +278,6 @@ def test_saving_a_draft_with_a_large_change_warns_once(year, officer_a):
 
 
 # ------------------------------------------------------------------ the inputs
-def _html(response):
-    return lxml.html.fromstring(response.content.decode())
-
-
-def _one(tree, xpath: str):
-    (found,) = tree.xpath(xpath)
-    return found
-
-
 def test_every_input_has_its_label_and_counts_take_whole_numbers_only(year, officer_a):
     tree = _html(client_for(officer_a).get(url("submission", year.submission_a.pk)))
     visits = _one(tree, f"//*[@name='i{year.library.pk}__user_visits']")
@@ -329,3 +337,35 @@ def test_a_post_changes_only_the_inputs_it_carries(year, officer_a):
     assert after == expected
     added = AuditEntry.objects.order_by("pk")[audit_rows:]
     assert [(a.field, a.old_value, a.new_value) for a in added] == [("user_visits", "1200", "1300")]
+
+
+def test_a_refused_submit_marks_every_missing_answer_in_plain_words(year, officer_a):
+    rows = {year.library.pk: {"lll_services": "yes", "user_visits": "1100"}}
+    response = client_for(officer_a).post(
+        url("submission", year.submission_a.pk), post_data(year, rows, version=1, submit="1")
+    )
+    assert response.status_code == 400
+    tree = _html(response)
+    participants = _one(tree, f"//*[@name='i{year.library.pk}__participants']")
+    assert "is-invalid" in participants.classes
+    error = _one(tree, f"//*[@id='{participants.get('aria-describedby').split()[0]}']")
+    assert error.text_content() == "Chưa nhập «Lượt người tham gia»."
+    marked = {f.get("name") for f in tree.xpath("//*[contains(@class, 'is-invalid')]")}
+    problems = response.context["submit_problems"]
+    assert marked == {f"i{p.institution_id}__{p.field}" for p in problems}
+    assert "(participants)" not in response.content.decode()
+    assert Figures.objects.get(institution=year.library, year=2025).user_visits == 1100
+
+
+def test_the_study_within_total_constraint_reports_on_study_visitors(year):
+    figures = Figures(
+        institution=year.museum,
+        year=2025,
+        submission=year.submission_a,
+        study_visitors=10,
+        total_visitors=9,
+    )
+    with pytest.raises(ValidationError) as exc:
+        figures.validate_constraints()
+    assert list(exc.value.error_dict) == ["study_visitors"]
+    assert exc.value.error_dict["study_visitors"][0].code == "study_over_total"
