@@ -79,6 +79,18 @@ class CellView:
         return f"id_{self.cell.name}"
 
 
+@dataclass
+class BlockGroup:
+    """The institutions of one category on the entry page."""
+
+    category: object
+    blocks: list[dict[str, object]]
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for b in self.blocks if b["complete"])
+
+
 class FiguresForm(forms.Form):
     """All the figures of one submission on one page: one group of fields per
     institution, named i<id>__<field code>, plus the version the page was built from.
@@ -174,10 +186,15 @@ class FiguresForm(forms.Form):
             return str(self.data.get(name) or "")
         return str(field.initial or "")
 
-    def grouped_blocks(self) -> list[tuple[object, list[dict[str, object]]]]:
+    @property
+    def complete_count(self) -> int:
+        """Institutions whose stored figures answer every required field."""
+        return sum(1 for b in self.blocks if b["complete"])
+
+    def grouped_blocks(self) -> list[BlockGroup]:
         """Blocks grouped by category, each with the inputs to draw, for the template."""
         errors = self.errors if self.is_bound else self.marked
-        groups: list[tuple[object, list[dict[str, object]]]] = []
+        groups: list[BlockGroup] = []
         for block in self.blocks:
             inst = block["institution"]
             views = [
@@ -185,10 +202,9 @@ class FiguresForm(forms.Form):
                 for c in block["cells"]
             ]
             bound = {**block, "fields": views, "has_errors": any(v.errors for v in views)}
-            if groups and groups[-1][0] == inst.category:
-                groups[-1][1].append(bound)
-            else:
-                groups.append((inst.category, [bound]))
+            if not groups or groups[-1].category != inst.category:
+                groups.append(BlockGroup(inst.category, []))
+            groups[-1].blocks.append(bound)
         return groups
 
 

@@ -294,7 +294,7 @@ def test_every_input_has_its_label_and_counts_take_whole_numbers_only(year, offi
         "no",
     ]
     fields = tree.xpath(
-        "//fieldset[contains(@class, 'figures-block')]//*[self::input or self::select]"
+        "//details[contains(@class, 'figures-block')]//*[self::input or self::select]"
     )
     assert len(fields) == 4 + 5 + 4 + 3 * 2  # the three categories' fields, note and comment
     for field in fields:
