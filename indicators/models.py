@@ -10,11 +10,48 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Category, Institution, ReportingUnit
+
+
+class FieldCheckConstraint(models.CheckConstraint):
+    """A CheckConstraint whose violation is reported on one field, so that a
+    form shows its message beside that input (Django files every check
+    constraint's message among the errors of no field). The field is the one
+    the condition names, or `field` when it names several."""
+
+    def __init__(self, *args: object, field: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.field = field
+
+    def error_field(self) -> str:
+        if self.field:
+            return self.field
+        (only,) = self.condition.referenced_base_fields
+        return only
+
+    def validate(
+        self, model: object, instance: object, exclude: object = None, using: str = DEFAULT_DB_ALIAS
+    ) -> None:
+        try:
+            super().validate(model, instance, exclude=exclude, using=using)
+        except ValidationError as exc:
+            raise ValidationError({self.error_field(): exc}) from None
+
+    def deconstruct(self) -> tuple:
+        path, args, kwargs = super().deconstruct()
+        if self.field:
+            kwargs["field"] = self.field
+        return path, args, kwargs
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.field == getattr(other, "field", None)
+
+    __hash__ = models.CheckConstraint.__hash__
 
 
 class Plan(models.Model):
@@ -329,11 +366,13 @@ class Figures(models.Model):
         ordering = ["year", "institution__code"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "year"], name="figures_one_per_year"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(study_visitors__isnull=True)
                 | Q(total_visitors__isnull=True)
                 | Q(study_visitors__lte=F("total_visitors")),
                 name="figures_study_within_total",
+                field="study_visitors",
+                violation_error_code="study_over_total",
                 violation_error_message=_(
                     "Lượt khách nghiên cứu, học tập không được lớn hơn tổng lượt khách."
                 ),
@@ -362,6 +401,10 @@ class KeyDay(models.TextChoices):
     LLL_WEEK = "lll_week", _("Tuần lễ hưởng ứng học tập suốt đời")
     # Plan III.1: "... và các ngày lễ, ngày kỷ niệm của đất nước và của tỉnh".
     OTHER = "other", _("Ngày lễ, ngày kỷ niệm khác của đất nước và của tỉnh")
+
+
+# The three sources of an activity's funding (plan section IV), in đồng.
+FUNDING_FIELDS = ("funding_state_budget", "funding_programmes", "funding_contributions")
 
 
 class Activity(models.Model):
@@ -397,12 +440,15 @@ class Activity(models.Model):
         verbose_name_plural = _("hoạt động")
         ordering = ["date", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(funding_state_budget__gte=0)
-                & Q(funding_programmes__gte=0)
-                & Q(funding_contributions__gte=0),
-                name="activity_funding_non_negative",
-            ),
+            FieldCheckConstraint(
+                condition=Q(**{f"{name}__gte": 0}),
+                name=f"activity_{name}_non_negative",
+                violation_error_code="negative_amount",
+                violation_error_message=_(
+                    "Số tiền không được là số âm: ghi 0 nếu không có kinh phí từ nguồn này."
+                ),
+            )
+            for name in FUNDING_FIELDS
         ]
 
     def __str__(self) -> str:

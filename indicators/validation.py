@@ -106,8 +106,10 @@ def parse_count(raw: object) -> int | None:
 def field_label(code: str) -> str:
     if code == CHANGE_COMMENT:
         return str(_("Giải trình biến động"))
+    # The label only: the officer never sees field codes (a file's column
+    # header is added by the caller that knows the cell).
     spec = FIELDS_BY_CODE.get(code)
-    return f"«{spec.label}» ({code})" if spec else code
+    return f"«{spec.label}»" if spec else code
 
 
 def validate_row(

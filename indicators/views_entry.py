@@ -175,12 +175,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             submission=submission, user=request.user, version=submission.version
         )
     except FiguresInvalid as exc:
-        return render(
-            request,
-            "indicators/submission.html",
-            _entry_context(request, submission, submit_problems=exc.problems),
-            status=400,
-        )
+        context = _entry_context(request, submission, submit_problems=exc.problems)
+        context["form"].add_problems(exc.problems)
+        return render(request, "indicators/submission.html", context, status=400)
     except ValidationError as exc:
         for m in _error_text(exc):
             messages.error(request, m)

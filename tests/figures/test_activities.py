@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
+import lxml.html
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from indicators import selectors
-from indicators.models import Activity, AuditEntry
+from indicators.models import FUNDING_FIELDS, Activity, AuditEntry
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +108,80 @@ def test_an_activity_can_mark_another_national_or_provincial_anniversary(year, o
     assert Activity.objects.get().get_key_day_display() == (
         "Ngày lễ, ngày kỷ niệm khác của đất nước và của tỉnh"
     )
+
+
+# ------------------------------------------------------------ refusals in words
+def _feedback(response, name: str) -> str:
+    """The message drawn beside input `name`, which must be marked invalid."""
+    tree = lxml.html.fromstring(response.content.decode())
+    (field,) = tree.xpath(f"//*[@name='{name}']")
+    assert "is-invalid" in field.classes, name
+    (box,) = tree.xpath(f"//*[@id='div_id_{name}']//*[contains(@class, 'invalid-feedback')]")
+    return box.text_content().strip()
+
+
+def test_a_negative_amount_is_refused_in_words_beside_its_field(year, officer_a):
+    response = client_for(officer_a).post(
+        reverse("indicators:activity_create", args=[year.submission_a.pk]),
+        _form(year, funding_programmes="-5000"),
+    )
+    assert response.status_code == 200
+    assert _feedback(response, "funding_programmes") == (
+        "Số tiền không được là số âm: ghi 0 nếu không có kinh phí từ nguồn này."
+    )
+    page = response.content.decode()
+    assert "Constraint" not in page and "non_negative" not in page
+    assert not Activity.objects.exists()
+
+
+def test_editing_an_activity_with_bad_numbers_changes_nothing(year, officer_a):
+    client = client_for(officer_a)
+    client.post(reverse("indicators:activity_create", args=[year.submission_a.pk]), _form(year))
+    activity = Activity.objects.get()
+    year.submission_a.refresh_from_db()
+    audit = AuditEntry.objects.count()
+    response = client.post(
+        reverse("indicators:activity_edit", args=[activity.pk]),
+        _form(year, participants="mười", funding_state_budget="1.5", funding_contributions="-1"),
+    )
+    assert _feedback(response, "participants") == (
+        "Nhập một số nguyên từ 0 trở lên, chỉ gồm chữ số (ví dụ 120)."
+    )
+    assert _feedback(response, "funding_state_budget") == (
+        "Số tiền tính bằng đồng, không có phần lẻ."
+    )
+    assert "không được là số âm" in _feedback(response, "funding_contributions")
+    activity.refresh_from_db()
+    assert (activity.participants, activity.funding_state_budget) == (450, 12_000_000)
+    assert AuditEntry.objects.count() == audit
+
+
+def test_the_amount_inputs_take_whole_non_negative_numbers(year, officer_a):
+    page = client_for(officer_a).get(
+        reverse("indicators:activity_create", args=[year.submission_a.pk])
+    )
+    tree = lxml.html.fromstring(page.content.decode())
+    for name in ("participants", *FUNDING_FIELDS):
+        (field,) = tree.xpath(f"//input[@name='{name}']")
+        assert (field.get("min"), field.get("step"), field.get("inputmode")) == (
+            "0",
+            "1",
+            "numeric",
+        ), name
+
+
+def test_each_amount_rule_reports_on_its_own_field_outside_forms_too(year):
+    activity = Activity(
+        submission=year.submission_a,
+        date=dt.date(2025, 4, 21),
+        title="Ngày hội đọc sách",
+        task_group="III.1",
+        funding_state_budget=-1,
+        funding_programmes=-2,
+    )
+    with pytest.raises(ValidationError) as exc:
+        activity.validate_constraints()
+    assert set(exc.value.error_dict) == {"funding_state_budget", "funding_programmes"}
+    assert {e.code for errors in exc.value.error_dict.values() for e in errors} == {
+        "negative_amount"
+    }

@@ -52,7 +52,8 @@ def test_counts_refuse_negatives_fractions_and_text(raw):
 def test_a_field_that_does_not_apply_must_be_empty_and_the_message_names_it():
     result = validate_row("LIB_DIST", {"user_visits": "5", "total_visitors": "7"})
     assert [e.field for e in result.errors] == ["total_visitors"]
-    assert "total_visitors" in result.errors[0].message
+    assert "«Tổng lượt khách tham quan»" in result.errors[0].message
+    assert "total_visitors" not in result.errors[0].message  # the label, never the code
     assert "phải để trống" in result.errors[0].message
 
 

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import lxml.html
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators import services
-from indicators.models import Figures, SubmissionState
+from indicators.models import AuditEntry, Figures, SubmissionState
+from indicators.validation import values_of
 from tests.conftest import client_for
 from tests.factories import InstitutionFactory, category
 from tests.figures.conftest import complete_rows, post_data
@@ -16,6 +19,15 @@ pytestmark = pytest.mark.django_db
 
 def url(name: str, *args: object) -> str:
     return reverse(f"indicators:{name}", args=args)
+
+
+def _html(response):
+    return lxml.html.fromstring(response.content.decode())
+
+
+def _one(tree, xpath: str):
+    (found,) = tree.xpath(xpath)
+    return found
 
 
 def test_the_officer_sees_every_open_institution_grouped_with_last_years_values(year, officer_a):
@@ -237,9 +249,16 @@ def test_a_submit_refused_for_an_unexplained_large_change_lists_it_once(year, of
         follow=True,
     )
     assert response.status_code == 400
-    page = response.content.decode()
-    assert page.count("(1.000 → 4.000)") == 1
-    assert "Cần ghi giải trình biến động" in page
+    tree = _html(response)
+    (listed,) = tree.xpath("//*[@data-testid='submit-problems']//li")
+    assert "(1.000 → 4.000)" in listed.text_content()
+    assert "Cần ghi giải trình biến động" in listed.text_content()
+    # The field to fill is marked too, with the same words beside it.
+    comment = _one(tree, f"//*[@name='i{year.library.pk}__change_comment']")
+    assert "is-invalid" in comment.classes
+    error = _one(tree, f"//*[@id='{comment.get('aria-describedby').split()[0]}']")
+    assert "(1.000 → 4.000)" in error.text_content()
+    assert len(tree.xpath("//*[contains(@class, 'is-invalid')]")) == 1
     problems = response.context["submit_problems"]
     assert [(p.institution_id, p.field) for p in problems] == [(year.library.pk, "change_comment")]
     year.submission_a.refresh_from_db()
@@ -256,3 +275,97 @@ def test_saving_a_draft_with_a_large_change_warns_once(year, officer_a):
     page = response.content.decode()
     assert page.count("(1.000 → 4.000)") == 1
     assert "hãy kiểm tra và ghi giải trình" in page
+
+
+# ------------------------------------------------------------------ the inputs
+def test_every_input_has_its_label_and_counts_take_whole_numbers_only(year, officer_a):
+    tree = _html(client_for(officer_a).get(url("submission", year.submission_a.pk)))
+    visits = _one(tree, f"//*[@name='i{year.library.pk}__user_visits']")
+    assert visits.get("type") == "number" and visits.get("min") == "0"
+    assert visits.get("step") == "1" and visits.get("inputmode") == "numeric"
+    label = _one(tree, f"//label[@for='{visits.get('id')}']")
+    assert label.text_content() == "Lượt người sử dụng thư viện"
+    help_id = visits.get("aria-describedby").split()[-1]
+    assert _one(tree, f"//*[@id='{help_id}']").text_content() == "Năm trước: 1.000"
+    lll = _one(tree, f"//*[@name='i{year.library.pk}__lll_services']")
+    assert lll.tag == "select" and [o.get("value") for o in lll.xpath("option")] == [
+        "",
+        "yes",
+        "no",
+    ]
+    fields = tree.xpath(
+        "//details[contains(@class, 'figures-block')]//*[self::input or self::select]"
+    )
+    assert len(fields) == 4 + 5 + 4 + 3 * 2  # the three categories' fields, note and comment
+    for field in fields:
+        assert tree.xpath(f"//label[@for='{field.get('id')}']"), field.get("name")
+
+
+def test_a_refused_value_is_marked_invalid_and_described_beside_its_input(year, officer_a):
+    response = client_for(officer_a).post(
+        url("submission", year.submission_a.pk),
+        post_data(year, {year.library.pk: {"user_visits": "-4"}}, version=1, save="1"),
+    )
+    assert response.status_code == 400
+    tree = _html(response)
+    field = _one(tree, f"//*[@name='i{year.library.pk}__user_visits']")
+    assert "is-invalid" in field.classes and field.get("aria-invalid") == "true"
+    assert field.get("value") == "-4"  # what the officer typed stays, to be corrected
+    error = _one(tree, f"//*[@id='{field.get('aria-describedby').split()[0]}']")
+    assert "invalid-feedback" in error.classes
+    assert "phải là số nguyên không âm" in error.text_content()
+    assert len(tree.xpath("//*[contains(@class, 'is-invalid')]")) == 1
+
+
+def test_a_post_changes_only_the_inputs_it_carries(year, officer_a):
+    services.figures_save(submission=year.submission_a, user=officer_a, rows=complete_rows(year))
+    year.submission_a.refresh_from_db()
+    before = {f.institution_id: values_of(f) for f in Figures.objects.filter(year=2025)}
+    audit_rows = AuditEntry.objects.count()
+    response = client_for(officer_a).post(
+        url("submission", year.submission_a.pk),
+        post_data(
+            year,
+            {year.library.pk: {"user_visits": "1300"}},
+            version=year.submission_a.version,
+            save="1",
+        ),
+    )
+    assert response.status_code == 302
+    after = {f.institution_id: values_of(f) for f in Figures.objects.filter(year=2025)}
+    expected = {**before, year.library.pk: {**before[year.library.pk], "user_visits": 1300}}
+    assert after == expected
+    added = AuditEntry.objects.order_by("pk")[audit_rows:]
+    assert [(a.field, a.old_value, a.new_value) for a in added] == [("user_visits", "1200", "1300")]
+
+
+def test_a_refused_submit_marks_every_missing_answer_in_plain_words(year, officer_a):
+    rows = {year.library.pk: {"lll_services": "yes", "user_visits": "1100"}}
+    response = client_for(officer_a).post(
+        url("submission", year.submission_a.pk), post_data(year, rows, version=1, submit="1")
+    )
+    assert response.status_code == 400
+    tree = _html(response)
+    participants = _one(tree, f"//*[@name='i{year.library.pk}__participants']")
+    assert "is-invalid" in participants.classes
+    error = _one(tree, f"//*[@id='{participants.get('aria-describedby').split()[0]}']")
+    assert error.text_content() == "Chưa nhập «Lượt người tham gia»."
+    marked = {f.get("name") for f in tree.xpath("//*[contains(@class, 'is-invalid')]")}
+    problems = response.context["submit_problems"]
+    assert marked == {f"i{p.institution_id}__{p.field}" for p in problems}
+    assert "(participants)" not in response.content.decode()
+    assert Figures.objects.get(institution=year.library, year=2025).user_visits == 1100
+
+
+def test_the_study_within_total_constraint_reports_on_study_visitors(year):
+    figures = Figures(
+        institution=year.museum,
+        year=2025,
+        submission=year.submission_a,
+        study_visitors=10,
+        total_visitors=9,
+    )
+    with pytest.raises(ValidationError) as exc:
+        figures.validate_constraints()
+    assert list(exc.value.error_dict) == ["study_visitors"]
+    assert exc.value.error_dict["study_visitors"][0].code == "study_over_total"
