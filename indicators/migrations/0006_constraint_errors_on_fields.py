@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_plan_territory'),
+        ('indicators', '0005_period_data_cutoff'),
         ('institutions', '0002_vietnamese_error_messages'),
     ]
 
