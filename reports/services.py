@@ -229,8 +229,3 @@ def report_issue(*, draft: ReportDraft, user: Account) -> IssuedReport:
             xlsx_sha256=hashlib.sha256(files.xlsx).hexdigest(),
             signed_by=files.signed_by,
         )
-
-
-def latest_issued(period: ReportingPeriod) -> IssuedReport | None:
-    """The newest issued version of the period's report. One query."""
-    return IssuedReport.objects.filter(period=period).order_by("-version").first()
