@@ -243,6 +243,13 @@ class SubmissionState(models.TextChoices):
     APPROVED = "approved", _("Đã duyệt")
 
 
+# Which states allow which step: the services enforce them and
+# indicators.selectors.submission_actions shows them to pages.
+EDITABLE_STATES = frozenset({SubmissionState.DRAFT, SubmissionState.RETURNED})
+APPROVABLE_STATES = frozenset({SubmissionState.SUBMITTED})
+RETURNABLE_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.APPROVED})
+
+
 class Submission(models.Model):
     reporting_unit = models.ForeignKey(
         ReportingUnit,
@@ -294,7 +301,7 @@ class Submission(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (SubmissionState.DRAFT, SubmissionState.RETURNED)
+        return self.state in EDITABLE_STATES
 
 
 class SubmissionEvent(models.Model):

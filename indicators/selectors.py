@@ -28,6 +28,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from indicators.models import (
+    APPROVABLE_STATES,
+    EDITABLE_STATES,
+    RETURNABLE_STATES,
     Activity,
     AuditEntry,
     Figures,
@@ -41,7 +44,7 @@ from indicators.models import (
 from indicators.states import state_style
 from indicators.validation import values_of
 from institutions.models import Institution, ReportingUnit
-from institutions.roles import User, is_reporter, reporting_units_for_user
+from institutions.roles import User, is_reporter, is_reviewer, reporting_units_for_user
 
 
 # ---------------------------------------------------------------- periods
@@ -354,6 +357,7 @@ def units_for_entry(user: User, year: int) -> list[tuple[ReportingUnit, Submissi
 
 __all__ = [
     "Completeness",
+    "SubmissionActions",
     "activities_for_submission",
     "activity_totals",
     "completeness",
@@ -369,6 +373,7 @@ __all__ = [
     "last_year_values",
     "open_periods",
     "review_queue",
+    "submission_actions",
     "submission_history",
     "submissions_for_user",
     "units_for_entry",
@@ -380,3 +385,36 @@ def can_report_for(user: User, unit_id: int) -> bool:
     if not is_reporter(user):
         return False
     return reporting_units_for_user(user).filter(pk=unit_id, members=user.pk).exists()
+
+
+@dataclass(frozen=True)
+class SubmissionActions:
+    """What a user may do with one submission now. Pages and templates read it;
+    the services enforce the same rules (same state sets) on every write."""
+
+    edit: bool  # figures, the Excel upload, activities
+    submit: bool
+    review: bool  # the reviewer's panel is shown
+    approve: bool
+    send_back: bool  # return to the unit with a reason
+
+    @property
+    def any_review_step(self) -> bool:
+        return self.approve or self.send_back
+
+
+def submission_actions(user: User, submission: Submission) -> SubmissionActions:
+    """The steps open to `user` on `submission`: a member reporter edits and sends a
+    draft or returned report; a reviewer approves a sent one and returns a sent or
+    approved one; nobody does anything in a locked year. One query (membership)."""
+    open_year = not submission.period.is_locked
+    reporter = open_year and can_report_for(user, submission.reporting_unit_id)
+    editable = reporter and submission.state in EDITABLE_STATES
+    reviewer = open_year and is_reviewer(user)
+    return SubmissionActions(
+        edit=editable,
+        submit=editable,
+        review=reviewer,
+        approve=reviewer and submission.state in APPROVABLE_STATES,
+        send_back=reviewer and submission.state in RETURNABLE_STATES,
+    )

@@ -72,11 +72,7 @@ def _entry_context(
     request: HttpRequest, submission: Submission, form: FiguresForm | None = None, **extra: object
 ) -> dict:
     period = submission.period
-    can_edit = (
-        selectors.can_report_for(request.user, submission.reporting_unit_id)
-        and submission.is_editable
-        and not period.is_locked
-    )
+    actions = selectors.submission_actions(request.user, submission)
     if form is None:
         institutions = list(selectors.institutions_for_submission(submission))
         form = FiguresForm(
@@ -84,16 +80,14 @@ def _entry_context(
             institutions=institutions,
             figures=selectors.figures_by_institution(submission),
             last_year=selectors.last_year_values([i.pk for i in institutions], period.year),
-            read_only=not can_edit,
+            read_only=not actions.edit,
         )
-    reviewer = is_reviewer(request.user)
     return {
         "submission": submission,
         "period": period,
         "form": form,
-        "can_edit": can_edit,
-        "is_reviewer": reviewer,
-        "can_review": reviewer and not period.is_locked,
+        "actions": actions,
+        "is_reviewer": is_reviewer(request.user),
         "return_form": ReturnForm(initial={"version": submission.version}),
         "late": selectors.is_late(submission, period),
         "days_left": selectors.days_left(period),

@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.models import (
+    APPROVABLE_STATES,
+    EDITABLE_STATES,
+    RETURNABLE_STATES,
     ReportingPeriod,
     Submission,
     SubmissionEvent,
@@ -99,7 +102,7 @@ def submission_submit(
 ) -> Submission:
     """draft/returned → submitted, once every required answer is there."""
     with submission_write(submission, version):
-        if submission.state not in (SubmissionState.DRAFT, SubmissionState.RETURNED):
+        if submission.state not in EDITABLE_STATES:
             raise ValidationError(
                 _("Báo cáo đang ở trạng thái «%(state)s», không gửi được.")
                 % {"state": submission.get_state_display()}
@@ -133,7 +136,7 @@ def submission_return(
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")})
     with submission_write(submission, version):
-        if submission.state not in (SubmissionState.SUBMITTED, SubmissionState.APPROVED):
+        if submission.state not in RETURNABLE_STATES:
             raise ValidationError(
                 _("Chỉ trả lại được báo cáo đã gửi hoặc đã duyệt (hiện: «%(state)s»).")
                 % {"state": submission.get_state_display()}
@@ -154,7 +157,7 @@ def submission_approve(
     """submitted → approved."""
     require_reviewer(user)
     with submission_write(submission, version):
-        if submission.state != SubmissionState.SUBMITTED:
+        if submission.state not in APPROVABLE_STATES:
             raise ValidationError(
                 _("Chỉ duyệt được báo cáo đã gửi (hiện: «%(state)s»).")
                 % {"state": submission.get_state_display()}
