@@ -135,6 +135,24 @@ ACTIVITIES = (
 )
 
 
+def _outputs(group: str, title: str, participants: int, rng: random.Random) -> dict[str, int]:
+    """The countable results a unit records for an activity of its group; the
+    people trained are among its participants."""
+    if group == TaskGroup.INFRASTRUCTURE and title.startswith("Số hóa"):
+        return {"items_digitised": rng.randint(50, 1500)}
+    if group == TaskGroup.STAFF:
+        courses = rng.randint(1, 4)
+        return {
+            "courses_held": courses,
+            "people_trained": rng.randint(participants // 2, participants),
+        }
+    if group == TaskGroup.COOPERATION:
+        return {"agreements_signed": rng.randint(1, 3)}
+    if group == TaskGroup.SOCIALISATION:
+        return {"sponsors": rng.randint(2, 15)}
+    return {}
+
+
 @dataclass
 class _Plan:
     """What the demo wants for one reporting unit and year."""
@@ -469,6 +487,7 @@ def _figures_and_activities(
             )
         count = 1 if plan.state == SubmissionState.DRAFT else rng.randint(2, 4)
         for group, title, key_day, month, day in rng.sample(ACTIVITIES, count):
+            participants = rng.randint(30, 600)
             activities.append(
                 Activity(
                     submission=submission,
@@ -477,10 +496,11 @@ def _figures_and_activities(
                     task_group=group,
                     institution=rng.choice(reported) if rng.random() < 0.8 else None,
                     key_day=key_day,
-                    participants=rng.randint(30, 600),
+                    participants=participants,
                     funding_state_budget=Decimal(rng.randint(5, 60) * 1_000_000),
                     funding_programmes=Decimal(rng.choice((0, 0, 5, 10, 20)) * 1_000_000),
                     funding_contributions=Decimal(rng.choice((0, 2, 5, 8)) * 1_000_000),
+                    **_outputs(group, title, participants, rng),
                 )
             )
     return figures, activities

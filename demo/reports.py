@@ -65,7 +65,9 @@ def demo_reports_issue(*, reviewer: AbstractUser) -> int:
             user=reviewer,  # type: ignore[arg-type]
             data={
                 "number": _NUMBERS[year],
-                "report_date": dt.date(year, 11, 28),
+                "report_date": dt.date(
+                    year, 12, 10
+                ),  # after the units' deadline and data cut-off (05/12)
                 "signer_name": "Nguyễn Văn Hùng",
                 "difficulties": _DIFFICULTIES[year],
                 "proposals": _PROPOSALS[year],

@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from indicators.fields import FieldType, fields_for
-from indicators.models import FUNDING_FIELDS, Activity, Figures
+from indicators.models import ACTIVITY_OUTPUTS, FUNDING_FIELDS, Activity, Figures
 from indicators.services import ACTIVITY_FIELDS, RowProblem
 from indicators.validation import CHANGE_COMMENT, missing_for_submit, values_of
 from institutions.forms import DayMonthYearField
@@ -250,6 +250,10 @@ _AMOUNT_ERRORS = {
     "max_digits": _("Số tiền quá lớn: tối đa 15 chữ số."),
     "max_whole_digits": _("Số tiền quá lớn: tối đa 15 chữ số."),
 }
+_COUNT_ERRORS = {
+    "invalid": _WHOLE_NUMBER,
+    "min_value": _("Số lượng không được là số âm: để trống nếu không có."),
+}
 
 
 class ActivityForm(forms.ModelForm):
@@ -268,6 +272,7 @@ class ActivityForm(forms.ModelForm):
                 "min_value": _("Số lượt người tham gia không được là số âm."),
             },
             **dict.fromkeys(FUNDING_FIELDS, _AMOUNT_ERRORS),
+            **dict.fromkeys(ACTIVITY_OUTPUTS, _COUNT_ERRORS),
         }
 
     def __init__(self, *args: object, institutions: Iterable[Institution] = (), **kwargs: object):
@@ -278,8 +283,11 @@ class ActivityForm(forms.ModelForm):
         ).order_by("name")
         self.fields["institution"].required = False
         self.fields["key_day"].required = False
-        for name in ("participants", *FUNDING_FIELDS):
+        for name in ("participants", *FUNDING_FIELDS, *ACTIVITY_OUTPUTS):
             self.fields[name].widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
+        # static/js/activity.js shows an output only under its own task group.
+        for name, group in ACTIVITY_OUTPUTS.items():
+            self.fields[name].widget.attrs["data-task-group"] = group.value
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Lưu hoạt động")))
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Category, Institution, ReportingUnit
@@ -413,6 +414,25 @@ class KeyDay(models.TextChoices):
 # The three sources of an activity's funding (plan section IV), in đồng.
 FUNDING_FIELDS = ("funding_state_budget", "funding_programmes", "funding_contributions")
 
+# The countable outputs an activity records, each for the one task group of the plan
+# that produces it; blank (None) where the activity has none to report.
+ACTIVITY_OUTPUTS = {
+    "items_digitised": TaskGroup.INFRASTRUCTURE,
+    "courses_held": TaskGroup.STAFF,
+    "people_trained": TaskGroup.STAFF,
+    "agreements_signed": TaskGroup.COOPERATION,
+    "sponsors": TaskGroup.SOCIALISATION,
+}
+
+
+def _output_field(label: str, group: TaskGroup) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        label,
+        null=True,
+        blank=True,
+        help_text=format_lazy(_("Chỉ ghi cho hoạt động nhóm {group}."), group=group.value),
+    )
+
 
 class Activity(models.Model):
     submission = models.ForeignKey(
@@ -440,6 +460,15 @@ class Activity(models.Model):
     funding_contributions = models.DecimalField(
         _("đóng góp, xã hội hóa (đồng)"), max_digits=15, decimal_places=0, default=0
     )
+    items_digitised = _output_field(
+        _("số tài liệu, hiện vật được số hóa"), TaskGroup.INFRASTRUCTURE
+    )
+    courses_held = _output_field(_("số lớp đào tạo, bồi dưỡng, tập huấn"), TaskGroup.STAFF)
+    people_trained = _output_field(_("số người được đào tạo, bồi dưỡng"), TaskGroup.STAFF)
+    agreements_signed = _output_field(
+        _("số chương trình, thỏa thuận phối hợp được ký kết"), TaskGroup.COOPERATION
+    )
+    sponsors = _output_field(_("số tổ chức, cá nhân tài trợ, đóng góp"), TaskGroup.SOCIALISATION)
     is_deleted = models.BooleanField(_("đã xóa"), default=False)
 
     class Meta:
@@ -456,10 +485,33 @@ class Activity(models.Model):
                 ),
             )
             for name in FUNDING_FIELDS
+        ] + [
+            FieldCheckConstraint(
+                condition=Q(**{f"{name}__isnull": True}) | Q(task_group=group),
+                field=name,
+                name=f"activity_{name}_in_its_group",
+                violation_error_code="output_of_other_group",
+                violation_error_message=format_lazy(
+                    _(
+                        "Kết quả này chỉ ghi cho hoạt động nhóm {group}: để trống, "
+                        "hoặc chọn đúng nhóm nhiệm vụ."
+                    ),
+                    group=group.value,
+                ),
+            )
+            for name, group in ACTIVITY_OUTPUTS.items()
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def outputs(self) -> list[tuple[str, int]]:
+        """The outputs recorded, as (label, count), in the model's order."""
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in ACTIVITY_OUTPUTS
+            if getattr(self, name) is not None
+        ]
 
 
 class AuditEntry(models.Model):

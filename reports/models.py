@@ -24,7 +24,7 @@ class ReportDraft(models.Model):
         related_name="report_draft",
     )
     # "Số: 125/BC-SVHTTDL": the number is given by the clerk's office when the
-    # report is registered, so it may stay blank ("Số:     /BC-SVHTTDL") until then.
+    # report is registered: blank in a draft ("Số:     /BC-SVHTTDL"), required to issue.
     number = models.CharField(_("số"), max_length=20, blank=True)
     symbol = models.CharField(_("ký hiệu"), max_length=50, default="BC-SVHTTDL")
     report_date = models.DateField(_("ngày báo cáo"), null=True, blank=True)

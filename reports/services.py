@@ -138,6 +138,9 @@ def report_draft_update(
             errors.setdefault("number", []).append(
                 _("Số văn bản chỉ gồm chữ số (ví dụ 125); ký hiệu ghi ở ô bên cạnh.")
             )
+        date_problem = _report_date_problem(draft)
+        if date_problem:
+            errors.setdefault("report_date", []).append(date_problem)
         if errors:
             raise ValidationError(errors)
         draft.updated_by = user
@@ -157,13 +160,39 @@ REQUIRED_TO_ISSUE: tuple[tuple[str, str], ...] = (
 )
 
 
+def _report_date_problem(draft: ReportDraft) -> str | None:
+    """A report cannot be dated before its figures were taken as final."""
+    cutoff = draft.period.cutoff
+    if draft.report_date is None or draft.report_date >= cutoff:
+        return None
+    return _(
+        "Ngày báo cáo %(date)s sớm hơn ngày chốt số liệu %(cutoff)s: báo cáo không thể "
+        "ghi ngày trước khi số liệu được chốt. Chọn ngày từ %(cutoff)s trở đi, hoặc đổi "
+        "ngày chốt số liệu của kỳ báo cáo."
+    ) % {"date": draft.report_date.strftime("%d/%m/%Y"), "cutoff": cutoff.strftime("%d/%m/%Y")}
+
+
 def issue_problems(draft: ReportDraft) -> dict[str, list[str]]:
-    """The parts the draft still lacks to be issued, by field. No query."""
+    """Everything that stops the draft from being issued, by field ("submissions"
+    for the units' reports still awaiting review): the page lists these and keeps
+    its button off, and `report_issue` refuses with the same list. One query."""
     problems: dict[str, list[str]] = {}
     for name, words in REQUIRED_TO_ISSUE:
         value = getattr(draft, name)
         if value is None or (isinstance(value, str) and not value.strip()):
             problems[name] = [_("Cần có %(what)s trước khi ban hành.") % {"what": _(words)}]
+    date_problem = _report_date_problem(draft)
+    if date_problem:
+        problems["report_date"] = [date_problem]
+    waiting = draft.period.submissions.filter(state=SubmissionState.SUBMITTED).count()
+    if waiting:
+        problems["submissions"] = [
+            _(
+                "Còn %(count)s báo cáo của đơn vị đang chờ duyệt: hãy duyệt hoặc trả lại "
+                "trước khi ban hành báo cáo chính thức."
+            )
+            % {"count": waiting}
+        ]
     return problems
 
 
@@ -192,16 +221,6 @@ def report_issue(*, draft: ReportDraft, user: Account) -> IssuedReport:
         errors = issue_problems(draft)
         if errors:
             raise ValidationError(errors)
-        waiting = period.submissions.filter(state=SubmissionState.SUBMITTED).count()
-        if waiting:
-            raise ValidationError(
-                _(
-                    "Còn %(count)s báo cáo của đơn vị đang chờ duyệt: hãy duyệt hoặc trả lại "
-                    "trước khi ban hành báo cáo chính thức."
-                )
-                % {"count": waiting},
-                code="awaiting_approval",
-            )
         reason = _("Ban hành báo cáo số %(number)s.") % {"number": draft.number_and_symbol}
         if not period.is_locked:
             period_lock(period=period, user=user, reason=reason)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from indicators.models import Activity, AuditEntry, Submission
+from indicators.models import ACTIVITY_OUTPUTS, Activity, AuditEntry, Submission
 from indicators.services.audit import audit_entry
 from indicators.services.common import ensure_editable, submission_write
 from institutions.roles import Account
@@ -19,6 +19,7 @@ ACTIVITY_FIELDS = [
     "institution",
     "key_day",
     "participants",
+    *ACTIVITY_OUTPUTS,
     "funding_state_budget",
     "funding_programmes",
     "funding_contributions",

@@ -22,7 +22,10 @@ class ReportDraftForm(forms.ModelForm):
             "proposals": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {
-            "number": _("Để trống nếu văn thư sẽ cấp số khi đăng ký văn bản."),
+            "number": _(
+                "Số do văn thư cấp khi đăng ký văn bản: có thể để trống khi soạn dự thảo, "
+                "cần có trước khi ban hành."
+            ),
             "recipients": _("Mỗi dòng một nơi nhận."),
             "signer_authority": _("Ví dụ “KT. GIÁM ĐỐC”; để trống nếu Giám đốc ký."),
         }

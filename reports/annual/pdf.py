@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from reports.annual.context import ReportContext
 from reports.annual.formatting import DASH, vn_date, vn_number, vn_percent
@@ -21,6 +22,7 @@ from reports.annual.formatting import DASH, vn_date, vn_number, vn_percent
 TEMPLATE = "reports/annual/report.html"
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_DIR / "css" / "report.css"
+_NOT_RECORDED = _("chưa hoạt động nào ghi")
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -33,13 +35,23 @@ def display_values(r: ReportContext) -> dict[str, object]:
     return {
         "task_groups": [
             {
+                "code": t.code,
                 "label": t.label,
+                "title": t.title,
                 "activities": vn_number(t.activities),
                 "participants": vn_number(t.participants),
                 "state_budget": vn_number(t.state_budget),
                 "programmes": vn_number(t.programmes),
                 "contributions": vn_number(t.contributions),
                 "funding_total": vn_number(t.funding_total),
+                "highlights": t.highlights,
+                "outputs": [
+                    {
+                        "label": o.label,
+                        "value": vn_number(o.value) if o.recorded_by else _NOT_RECORDED,
+                    }
+                    for o in t.outputs
+                ],
             }
             for t in r.task_groups
         ],

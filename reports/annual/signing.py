@@ -59,7 +59,16 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str) -> Signed:
     out = run_async(
         signers.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer)
     )
-    return Signed(out.getvalue(), signer.signing_cert.subject.human_friendly)
+    return Signed(out.getvalue(), signer_name(signer.signing_cert.subject))
+
+
+def signer_name(subject: Any) -> str:
+    """The certificate's holder as a reader names it: "common name – organisation"
+    (an asn1crypto Name), not the raw "Common Name: …, Country: VN"."""
+    native = subject.native
+    parts = [native.get("common_name"), native.get("organization_name")]
+    text = " – ".join(str(p) for p in parts if p)
+    return text or subject.human_friendly
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

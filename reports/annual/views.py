@@ -16,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators.models import ReportingPeriod
+from indicators.selectors import completeness
 from institutions.roles import reviewer_required
 from reports.annual.build import CONTENT_TYPES, FORMATS, report_preview_html
 from reports.annual.forms import ReportDraftForm
@@ -83,6 +84,7 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
                 .order_by("-version")
             ),
             "issue_problems": [m for ms in issue_problems(draft).values() for m in ms],
+            "not_sent": _units_not_sent(draft),
             "signing_configured": signing_configured(),
         },
         status=400 if form.errors else 200,
@@ -187,6 +189,12 @@ def report_issue_view(request: HttpRequest, year: int) -> HttpResponse:
             _("Đã ban hành báo cáo năm %(year)s; kỳ báo cáo đã được khóa.") % {"year": year},
         )
     return redirect("reports:annual_report", year=year)
+
+
+def _units_not_sent(draft: ReportDraft) -> int:
+    """Expected units whose report has not been sent (the review queue's count)."""
+    counts = completeness(draft.period)
+    return counts.expected - counts.submitted
 
 
 def _add_errors(form: ReportDraftForm, exc: ValidationError) -> None:

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.excel import write_text
 from indicators.fields import FIELDS, FieldType
-from indicators.models import KeyDay, SubmissionState, TaskGroup
+from indicators.models import ACTIVITY_OUTPUTS, Activity, KeyDay, SubmissionState, TaskGroup
 from reports.annual.context import ReportContext, institution_figures
 from reports.attainment import STATUS_LABELS, GrowthRow, Status, shown
 
@@ -323,13 +323,15 @@ def _activities(wb: Workbook, r: ReportContext) -> None:
         _("Thiết chế"),
         _("Đơn vị báo cáo"),
         _("Lượt người tham gia"),
+        *(_capitalised(Activity._meta.get_field(name).verbose_name) for name in ACTIVITY_OUTPUTS),
         _("Ngân sách nhà nước (đồng)"),
         _("Lồng ghép chương trình, đề án (đồng)"),
         _("Xã hội hóa, đóng góp (đồng)"),
         _("Cộng (đồng)"),
         _("Trạng thái báo cáo"),
     ]
-    formats = [DATE, None, None, None, None, None] + [INTEGER] * 5 + [None]
+    formats = [DATE, None, None, None, None, None] + [INTEGER] * (5 + len(ACTIVITY_OUTPUTS))
+    formats.append(None)
     sheet = _Sheet(ws, headers, formats)
     groups = dict(TaskGroup.choices)
     days = dict(KeyDay.choices)
@@ -344,6 +346,7 @@ def _activities(wb: Workbook, r: ReportContext) -> None:
                 a.institution.name if a.institution else None,
                 a.submission.reporting_unit.code,
                 a.participants,
+                *(getattr(a, name) for name in ACTIVITY_OUTPUTS),
                 a.funding_state_budget,
                 a.funding_programmes,
                 a.funding_contributions,
@@ -351,6 +354,27 @@ def _activities(wb: Workbook, r: ReportContext) -> None:
                 str(states[a.submission.state]),
             ]
         )
+    sheet.finish()
+
+
+def _capitalised(label: object) -> str:
+    text = str(label)
+    return text[:1].upper() + text[1:]
+
+
+def _outputs(wb: Workbook, r: ReportContext) -> None:
+    """Section I's countable outputs, one row per output of each task group."""
+    ws = wb.create_sheet(_("Kết quả hoạt động"))
+    headers = [
+        _("Nhóm nhiệm vụ"),
+        _("Kết quả"),
+        _("Số lượng"),
+        _("Số hoạt động có ghi"),
+    ]
+    sheet = _Sheet(ws, headers, [None, None, INTEGER, INTEGER])
+    for t in r.task_groups:
+        for o in t.outputs:
+            sheet.append([t.label, _capitalised(o.label), o.value, o.recorded_by])
     sheet.finish()
 
 
@@ -406,6 +430,7 @@ def render_report_xlsx(r: ReportContext) -> bytes:
         _behind(wb, r)
         _institutions(wb, r)
         _activities(wb, r)
+        _outputs(wb, r)
         _funding(wb, r)
         _narrative(wb, r)
         out = io.BytesIO()

@@ -185,3 +185,37 @@ def test_each_amount_rule_reports_on_its_own_field_outside_forms_too(year):
     assert {e.code for errors in exc.value.error_dict.values() for e in errors} == {
         "negative_amount"
     }
+
+
+def test_outputs_are_recorded_under_their_own_task_group(year, officer_a):
+    client = client_for(officer_a)
+    url = reverse("indicators:activity_create", args=[year.submission_a.pk])
+    training = _form(year, task_group="III.3", key_day="", courses_held="2", people_trained="35")
+    assert client.post(url, training).status_code == 302
+    activity = Activity.objects.get()
+    assert (activity.courses_held, activity.people_trained) == (2, 35)
+    assert activity.agreements_signed is None  # not asked: blank, not 0
+    page = client.get(reverse("indicators:submission", args=[year.submission_a.pk]))
+    assert "Số lớp đào tạo, bồi dưỡng, tập huấn: 2" in page.content.decode()
+
+
+def test_an_output_of_another_group_is_refused_on_its_field(year, officer_a):
+    client = client_for(officer_a)
+    url = reverse("indicators:activity_create", args=[year.submission_a.pk])
+    response = client.post(url, _form(year, courses_held="4", items_digitised="-1"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "chỉ ghi cho hoạt động nhóm III.3" in " ".join(form.errors["courses_held"])
+    assert "số âm" in " ".join(form.errors["items_digitised"])
+    assert not Activity.objects.exists()
+
+
+def test_the_form_tells_which_group_each_output_belongs_to(year, officer_a):
+    page = client_for(officer_a).get(
+        reverse("indicators:activity_create", args=[year.submission_a.pk])
+    )
+    doc = lxml.html.fromstring(page.content)
+    (field,) = doc.xpath("//input[@name='agreements_signed']")
+    assert field.get("data-task-group") == "III.4" and field.get("min") == "0"
+    assert "nhóm III.4" in doc.text_content()
+    assert doc.xpath("//script[contains(@src, 'js/activity.js')]")

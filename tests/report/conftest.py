@@ -64,7 +64,8 @@ def plan(db: None):
 
 @pytest.fixture
 def report_year(province: Province, plan, reviewer) -> ReportYear:
-    period = ReportingPeriodFactory(year=YEAR)
+    # Figures taken as final on 25/11, so that the report may be dated 28/11.
+    period = ReportingPeriodFactory(year=YEAR, data_cutoff=dt.date(YEAR, 11, 25))
     approved = Submission.objects.create(
         reporting_unit=province.unit_a, period=period, state=SubmissionState.APPROVED
     )

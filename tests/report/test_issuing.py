@@ -4,10 +4,12 @@ certificate is configured, and the same bytes from the page and the command."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import subprocess
 
+import lxml.html
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -19,7 +21,12 @@ from indicators.services import period_reopen
 from reports.annual.build import report_file
 from reports.annual.signing import DEMO_PASSPHRASE, make_demo_certificate
 from reports.models import IssuedReport
-from reports.services import default_recipients, report_draft_update, report_issue
+from reports.services import (
+    default_recipients,
+    issue_problems,
+    report_draft_update,
+    report_issue,
+)
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +141,7 @@ def test_the_issued_pdf_carries_a_valid_pades_signature(
 
     issued = report_issue(draft=all_approved.draft, user=reviewer)
     assert "Chứng thư thử nghiệm" in issued.signed_by
+    assert "Common Name" not in issued.signed_by  # as a reader names the holder
     _key, cert, _extra = pkcs12.load_key_and_certificates(
         certificate.read_bytes(), DEMO_PASSPHRASE.encode()
     )
@@ -208,3 +216,62 @@ def test_a_blank_signer_prints_nothing_literal(report_year, reviewer) -> None:
 
     report_draft_update(draft=report_year.draft, user=reviewer, data={"signer_name": ""})
     assert "\\u00a0" not in report_preview_html(draft=report_year.draft)
+
+
+def test_a_report_cannot_be_dated_before_its_data_cut_off(all_approved, reviewer) -> None:
+    """Cut-off 25/11/2025 (the fixture): 24/11 is refused on its field, nothing saved."""
+    draft = all_approved.draft
+    with pytest.raises(ValidationError) as exc:
+        report_draft_update(draft=draft, user=reviewer, data={"report_date": dt.date(2025, 11, 24)})
+    (message,) = exc.value.message_dict["report_date"]
+    assert "24/11/2025" in message and "ngày chốt số liệu 25/11/2025" in message
+    draft.refresh_from_db()
+    assert draft.report_date == dt.date(2025, 11, 28)
+
+    # The cut-off moved after the date was written: issuing names the problem.
+    Period = type(all_approved.period)
+    Period.objects.filter(pk=all_approved.period.pk).update(data_cutoff=dt.date(2025, 12, 1))
+    draft.refresh_from_db()
+    assert "report_date" in issue_problems(draft)
+    with pytest.raises(ValidationError) as exc:
+        report_issue(draft=draft, user=reviewer)
+    assert "ngày chốt số liệu 01/12/2025" in " ".join(exc.value.messages)
+    assert not IssuedReport.objects.exists()
+
+
+def test_the_page_keeps_issuing_off_and_says_why_while_reports_await_review(
+    report_year, reviewer
+) -> None:
+    """An Khê's report is only sent: the list names it and the button is off."""
+    client = client_for(reviewer)
+    page = client.get(reverse("reports:annual_report", args=[2025])).content.decode()
+    doc = lxml.html.fromstring(page)
+    (button,) = doc.xpath("//button[@data-testid='issue']")
+    assert button.get("disabled") is not None
+    problems = doc.xpath("//*[@data-testid='issue-problems']")[0].text_content()
+    assert "Còn 1 báo cáo của đơn vị đang chờ duyệt" in problems
+
+
+def test_the_page_says_which_units_never_sent(all_approved, reviewer, province) -> None:
+    from indicators.models import Submission, SubmissionState
+
+    Submission.objects.filter(pk=all_approved.waiting.pk).update(state=SubmissionState.RETURNED)
+    page = client_for(reviewer).get(reverse("reports:annual_report", args=[2025]))
+    doc = lxml.html.fromstring(page.content)
+    (note,) = doc.xpath("//*[@data-testid='not-sent']")
+    assert note.text_content().strip().startswith("1 đơn vị chưa gửi báo cáo")
+    (button,) = doc.xpath("//button[@data-testid='issue']")
+    assert button.get("disabled") is None  # a report not sent does not stop issuing
+
+
+def test_an_issued_year_shows_what_was_issued_instead_of_a_dead_form(
+    all_approved, reviewer
+) -> None:
+    report_issue(draft=all_approved.draft, user=reviewer)
+    page = client_for(reviewer).get(reverse("reports:annual_report", args=[2025]))
+    doc = lxml.html.fromstring(page.content)
+    assert not doc.xpath("//form[@id='report-form']")
+    assert not doc.xpath("//form[@id='issue-form']")
+    readonly = doc.xpath("//*[@data-testid='issued-readonly']")[0].text_content()
+    assert "Báo cáo số 125/BC-SVHTTDL ngày 28/11/2025" in readonly
+    assert "mở lại kỳ báo cáo" in readonly

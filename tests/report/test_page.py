@@ -174,7 +174,7 @@ def test_the_preview_stays_vietnamese_when_the_interface_is_english(report_year,
     # The key day's label, not the activity of the same title: the number comes first.
     assert "21/4 Ngày Sách và Văn hóa đọc Việt Nam:" in html
     assert "Vietnam Book" not in html
-    assert "III.1 Tuyên truyền, nâng cao nhận thức" in html  # a task group, in Vietnamese
+    assert "Tuyên truyền, nâng cao nhận thức (mục III.1)" in html  # a task group, in Vietnamese
     assert "Communication and awareness" not in html
 
 

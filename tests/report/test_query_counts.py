@@ -63,7 +63,10 @@ def grow(report_year, province, n: int) -> None:
 # unmet share target (share_institutions_behind: 5). None of them is per
 # institution, unit, target or activity.
 URLS = {
-    "page": (reverse("reports:annual_report", args=[YEAR]), 9),
+    "page": (
+        reverse("reports:annual_report", args=[YEAR]),
+        13,
+    ),  # + what stops issuing (1) and who has not sent (3)
     "preview": (reverse("reports:annual_report_preview", args=[YEAR]), 34),
 }
 # The files are built by the background job (reports.annual.jobs.report_job_run):

@@ -21,6 +21,7 @@ SHEETS = [
     "Thiết chế chưa đạt",
     "Số liệu thiết chế",
     "Hoạt động",
+    "Kết quả hoạt động",
     "Kinh phí",
     "Nội dung báo cáo",
 ]

@@ -10,10 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Activity, KeyDay, ReportingPeriod, TaskGroup
+from indicators.models import ACTIVITY_OUTPUTS, Activity, KeyDay, ReportingPeriod, TaskGroup
 from reports.visibility import EVERY_SUBMITTED
+
+_MOBILISED = _("kinh phí xã hội hóa huy động được (đồng, mọi hoạt động)")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One countable output of a task group, summed over its activities."""
+
+    field: str
+    label: str
+    value: int | Decimal
+    recorded_by: int  # how many of the group's activities recorded it
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,13 @@ class TaskGroupLine:
     programmes: Decimal
     contributions: Decimal
     highlights: list[str]
+    outputs: list[Output]
+
+    @property
+    def title(self) -> str:
+        """The group's words without its plan number ("Tuyên truyền, …"), for the
+        report's table whose first column gives the number."""
+        return self.label.removeprefix(f"{self.code} ")
 
     @property
     def funding_total(self) -> Decimal:
@@ -48,9 +68,13 @@ def counted_activities(period: ReportingPeriod) -> QuerySet[Activity]:
 
 
 def task_group_lines(activities: QuerySet[Activity]) -> list[TaskGroupLine]:
-    """One line per task group of the plan, in the plan's order, with the three
-    largest distinct activity titles as highlights. One aggregate query, and one
-    for the highlights of each group that has activities."""
+    """One line per task group of the plan, in the plan's order, with its countable
+    outputs and the three largest distinct activity titles as highlights. One
+    aggregate query, and one for the highlights of each group that has activities.
+
+    The outputs are those the activities record for their group (courses held,
+    people trained, ...); for III.5 (mobilising society) the amount mobilised is
+    the contributions of every activity, whichever group it is filed under."""
     by_group = {
         r["task_group"]: r
         for r in activities.values("task_group").annotate(
@@ -59,8 +83,13 @@ def task_group_lines(activities: QuerySet[Activity]) -> list[TaskGroupLine]:
             budget=Sum("funding_state_budget"),
             programmes=Sum("funding_programmes"),
             contributions=Sum("funding_contributions"),
+            **{f"out_{name}": Sum(name) for name in ACTIVITY_OUTPUTS},
+            **{f"by_{name}": Count(name) for name in ACTIVITY_OUTPUTS},
+            givers=Count("pk", filter=Q(funding_contributions__gt=0)),
         )
     }
+    mobilised = sum((r["contributions"] or Decimal(0) for r in by_group.values()), Decimal(0))
+    with_contributions = sum(r["givers"] for r in by_group.values())
     lines = []
     for code, label in TaskGroup.choices:
         found = by_group.get(code, {})
@@ -74,9 +103,34 @@ def task_group_lines(activities: QuerySet[Activity]) -> list[TaskGroupLine]:
                 programmes=found.get("programmes") or Decimal(0),
                 contributions=found.get("contributions") or Decimal(0),
                 highlights=_highlights(activities, code) if found else [],
+                outputs=_outputs(code, found, mobilised, with_contributions),
             )
         )
     return lines
+
+
+def _outputs(code: str, found: dict, mobilised: Decimal, with_contributions: int) -> list[Output]:
+    meta = Activity._meta
+    outputs = [
+        Output(
+            field=name,
+            label=str(meta.get_field(name).verbose_name),
+            value=found.get(f"out_{name}") or 0,
+            recorded_by=found.get(f"by_{name}", 0),
+        )
+        for name, group in ACTIVITY_OUTPUTS.items()
+        if group == code
+    ]
+    if code == TaskGroup.SOCIALISATION:
+        outputs.append(
+            Output(
+                field="funding_contributions",
+                label=str(_MOBILISED),
+                value=mobilised,
+                recorded_by=with_contributions,
+            )
+        )
+    return outputs
 
 
 def _highlights(activities: QuerySet[Activity], group: str) -> list[str]:
