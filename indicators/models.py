@@ -505,10 +505,17 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def output_label(cls, name: str) -> str:
+        """An output's words, as the form, the page, the report and the workbook say them."""
+        field = cls._meta.get_field(name)
+        assert isinstance(field, models.Field) and name in ACTIVITY_OUTPUTS
+        return str(field.verbose_name)
+
     def outputs(self) -> list[tuple[str, int]]:
         """The outputs recorded, as (label, count), in the model's order."""
         return [
-            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            (self.output_label(name), getattr(self, name))
             for name in ACTIVITY_OUTPUTS
             if getattr(self, name) is not None
         ]

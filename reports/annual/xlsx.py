@@ -323,7 +323,7 @@ def _activities(wb: Workbook, r: ReportContext) -> None:
         _("Thiết chế"),
         _("Đơn vị báo cáo"),
         _("Lượt người tham gia"),
-        *(_capitalised(Activity._meta.get_field(name).verbose_name) for name in ACTIVITY_OUTPUTS),
+        *(_capitalised(Activity.output_label(name)) for name in ACTIVITY_OUTPUTS),
         _("Ngân sách nhà nước (đồng)"),
         _("Lồng ghép chương trình, đề án (đồng)"),
         _("Xã hội hóa, đóng góp (đồng)"),

@@ -110,11 +110,10 @@ def task_group_lines(activities: QuerySet[Activity]) -> list[TaskGroupLine]:
 
 
 def _outputs(code: str, found: dict, mobilised: Decimal, with_contributions: int) -> list[Output]:
-    meta = Activity._meta
     outputs = [
         Output(
             field=name,
-            label=str(meta.get_field(name).verbose_name),
+            label=Activity.output_label(name),
             value=found.get(f"out_{name}") or 0,
             recorded_by=found.get(f"by_{name}", 0),
         )
