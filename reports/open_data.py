@@ -2,10 +2,11 @@
 with a data dictionary, for the Ministry and the public.
 
 Only approved figures count (`APPROVED_ONLY`, the public's visibility): a
-report still awaiting review is not published. Every attainment line carries
+report still awaiting review is not published. A year still collecting is
+published as provisional (`final` = 0) and says so. Every attainment line carries
 the plan's clause beside its target. Columns are fixed and documented in
-`DICTIONARY`; numbers are plain (a dot for decimals), dates ISO, so any tool
-reads them."""
+`DICTIONARY`, codes explained in `code_keys()`; numbers are plain (a dot for
+decimals, no thousands separator), so any tool reads them (`FORMAT_NOTES`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indicators.fields import FIELDS, FieldType
-from indicators.models import Figures, Target
+from indicators.models import Figures, PeriodState, ReportingPeriod, Target
+from institutions.models import Category
 from reports import selectors
 from reports.attainment import STATUS_LABELS, AttainmentRow, GrowthRow, Status
 from reports.dashboards.selectors import table_units
@@ -29,8 +31,21 @@ class Column:
     meaning: str
 
 
+FINAL = Column(
+    "final",
+    "1: năm đã chốt, báo cáo năm đã ban hành, số liệu chính thức; 0: năm đang thu thập, "
+    "kết quả tạm thời, chỉ tính các báo cáo đã duyệt đến lúc tải về.",
+)
+FORMAT_NOTES: tuple[str, ...] = (
+    "Số thập phân dùng dấu chấm (ví dụ 53.85), không có dấu phân cách hàng nghìn "
+    "(2223101): đúng cách đọc của mọi phần mềm, khác cách viết số trong văn bản tiếng Việt.",
+    "Ô trống: không có số liệu, hoặc chỉ tiêu không áp dụng cho loại thiết chế đó.",
+    "Tệp CSV mã hóa UTF-8 (có BOM để Excel hiển thị đúng tiếng Việt), phân cách bằng dấu phẩy.",
+)
+
 ATTAINMENT_COLUMNS: tuple[Column, ...] = (
     Column("year", "Năm số liệu."),
+    FINAL,
     Column(
         "unit_code",
         "Mã đơn vị hành chính; trống: toàn tỉnh; “above”: cấp tỉnh / không thuộc đơn vị cấp dưới.",
@@ -53,17 +68,22 @@ ATTAINMENT_COLUMNS: tuple[Column, ...] = (
     Column("milestone_year", "Năm mốc của mục tiêu (2025 hoặc 2030)."),
     Column(
         "status",
-        "Mã trạng thái (not_applicable, no_data, baseline, achieved, on_track, off_track, not_achieved).",
+        "Mã trạng thái (not_applicable, no_data, baseline, achieved, on_track, off_track, "
+        "not_achieved): xem bảng mã trạng thái.",
     ),
     Column("status_label", "Trạng thái bằng lời."),
 )
 FIGURES_COLUMNS: tuple[Column, ...] = (
     Column("year", "Năm số liệu."),
+    FINAL,
     Column("institution_code", "Mã thiết chế."),
     Column("institution_name", "Tên thiết chế."),
-    Column("category", "Mã loại thiết chế."),
+    Column("category", "Mã loại thiết chế: xem bảng mã loại thiết chế."),
+    Column("category_name", "Tên loại thiết chế."),
     Column("admin_unit_code", "Mã đơn vị hành chính nơi thiết chế đặt trụ sở."),
+    Column("admin_unit_name", "Tên đơn vị hành chính nơi thiết chế đặt trụ sở."),
     Column("reporting_unit_code", "Mã đơn vị báo cáo."),
+    Column("reporting_unit_name", "Tên đơn vị báo cáo."),
     *(
         Column(
             f.code,
@@ -79,29 +99,44 @@ FIGURES_COLUMNS: tuple[Column, ...] = (
 DICTIONARY = {"attainment": ATTAINMENT_COLUMNS, "figures": FIGURES_COLUMNS}
 
 
+def code_keys() -> dict[str, dict[str, str]]:
+    """What each code in the files means: statuses and categories. One query."""
+    return {
+        "status": {str(status): str(label) for status, label in STATUS_LABELS.items()},
+        "category": dict(Category.objects.order_by("code").values_list("code", "name")),
+    }
+
+
+def is_final(year: int) -> bool:
+    """Whether the year's figures are final: its period is locked (report issued)."""
+    return ReportingPeriod.objects.filter(year=year, state=PeriodState.LOCKED).exists()
+
+
 def attainment_records(year: int) -> list[dict[str, object]]:
     """Every target for the province, then for every unit of the year's table and
     the line above them, approved figures only."""
     clauses = dict(Target.objects.values_list("code", "clause"))
+    final = int(is_final(year))
     units = table_units(year=year, unit=None)
     table = selectors.attainment_table(year=year, units=units, visibility=APPROVED_ONLY)
-    records = [_record(r, year, "", "Toàn tỉnh", clauses) for r in table.total]
+    records = [_record(r, year, final, "", "Toàn tỉnh", clauses) for r in table.total]
     for unit, rows in table.lines:
-        records += [_record(r, year, unit.code, unit.name, clauses) for r in rows]
+        records += [_record(r, year, final, unit.code, unit.name, clauses) for r in rows]
     records += [
-        _record(r, year, "above", "Cấp tỉnh / không thuộc đơn vị cấp dưới", clauses)
+        _record(r, year, final, "above", "Cấp tỉnh / không thuộc đơn vị cấp dưới", clauses)
         for r in table.above
     ]
     return records
 
 
 def _record(
-    row: AttainmentRow, year: int, code: str, name: str, clauses: dict[str, str]
+    row: AttainmentRow, year: int, final: int, code: str, name: str, clauses: dict[str, str]
 ) -> dict[str, object]:
     growth = isinstance(row, GrowthRow)
     value = row.value_shown(2)
     return {
         "year": year,
+        "final": final,
         "unit_code": code,
         "unit_name": name,
         "target_code": row.target_code,
@@ -119,8 +154,9 @@ def _record(
 
 
 def figures_records(year: int) -> list[dict[str, object]]:
-    """Every approved figure of `year`, one line per institution. One query."""
+    """Every approved figure of `year`, one line per institution. Two queries."""
     records = []
+    final = int(is_final(year))
     figures = (
         Figures.objects.filter(APPROVED_ONLY.counted_q("submission"), year=year)
         .select_related(
@@ -132,11 +168,15 @@ def figures_records(year: int) -> list[dict[str, object]]:
         inst = f.institution
         record: dict[str, object] = {
             "year": year,
+            "final": final,
             "institution_code": inst.code,
             "institution_name": inst.name,
             "category": inst.category.code,
+            "category_name": inst.category.name,
             "admin_unit_code": inst.admin_unit.code,
+            "admin_unit_name": inst.admin_unit.name,
             "reporting_unit_code": inst.reporting_unit.code,
+            "reporting_unit_name": inst.reporting_unit.name,
         }
         for spec in FIELDS:
             value = getattr(f, spec.code) if spec.applies_to(inst.category.code) else None
@@ -168,6 +208,8 @@ def as_csv(records: Iterable[dict[str, object]], columns: tuple[Column, ...]) ->
 def as_json(records: list[dict[str, object]], columns: tuple[Column, ...]) -> bytes:
     payload = {
         "columns": [{"name": c.name, "meaning": c.meaning} for c in columns],
+        "codes": code_keys(),
+        "notes": list(FORMAT_NOTES[:2]),
         "records": records,
     }
     return json.dumps(payload, ensure_ascii=False, indent=1).encode()

@@ -13,6 +13,11 @@ urlpatterns = [
     # Open data: approved figures and attainment, public.
     path("du-lieu-mo/", views_open_data.open_data_index, name="open_data"),
     path(
+        "du-lieu-mo/<int:year>/bao-cao-ban-hanh.pdf",
+        views_open_data.open_data_report,
+        name="open_data_report",
+    ),
+    path(
         "du-lieu-mo/<int:year>/<str:dataset>.<str:fmt>",
         views_open_data.open_data_file,
         name="open_data_file",

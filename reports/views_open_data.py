@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from indicators.models import PeriodState, ReportingPeriod
+from reports.models import IssuedReport
 from reports.open_data import (
     DICTIONARY,
+    FORMAT_NOTES,
     as_csv,
     as_json,
     attainment_records,
+    code_keys,
     figures_records,
 )
 
@@ -21,7 +25,14 @@ FORMATS = {"csv": ("text/csv; charset=utf-8", as_csv), "json": ("application/jso
 
 @require_GET
 def open_data_index(request: HttpRequest) -> HttpResponse:
-    periods = list(ReportingPeriod.objects.order_by("-year"))
+    newest = IssuedReport.objects.filter(period=OuterRef("pk")).order_by("-version")
+    periods = list(
+        ReportingPeriod.objects.annotate(
+            issued_version=Subquery(newest.values("version")[:1]),
+            issued_number=Subquery(newest.values("number_and_symbol")[:1]),
+            issued_date=Subquery(newest.values("report_date")[:1]),
+        ).order_by("-year")
+    )
     return render(
         request,
         "reports/open_data.html",
@@ -29,8 +40,27 @@ def open_data_index(request: HttpRequest) -> HttpResponse:
             "periods": periods,
             "locked": PeriodState.LOCKED,
             "dictionary": {name: cols for name, cols in DICTIONARY.items()},
+            "codes": code_keys(),
+            "notes": FORMAT_NOTES,
         },
     )
+
+
+@require_GET
+def open_data_report(request: HttpRequest, year: int) -> HttpResponse:
+    """The newest issued report of a locked year, byte for byte as issued (signed)."""
+    issued = (
+        IssuedReport.objects.filter(period__year=year, period__state=PeriodState.LOCKED)
+        .order_by("-version")
+        .first()
+    )
+    if issued is None:
+        raise Http404("No issued report")
+    response = HttpResponse(issued.file("pdf"), content_type="application/pdf")
+    name = f"bao-cao-ke-hoach-3632-nam-{year}-ban-hanh-v{issued.version}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-SHA256"] = issued.sha256("pdf")
+    return response
 
 
 @require_GET
