@@ -195,10 +195,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "institutions.views_lockout.locked_out"
 AXES_VERBOSE = False
-if BEHIND_HTTPS_PROXY:
-    # The client's address is the one the proxy adds to X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the proxy every request comes from the proxy's address: the client's
+# is the one the proxies (PROXY_COUNT of them) appended to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "institutions.views_lockout.client_address"
+PROXY_COUNT = env.int("PROXY_COUNT", default=1 if BEHIND_HTTPS_PROXY else 0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

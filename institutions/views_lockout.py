@@ -1,5 +1,6 @@
-"""The page django-axes shows a locked-out login (AXES_LOCKOUT_CALLABLE), on the
-portal's login and the admin's alike: in Vietnamese, with the time to retry."""
+"""django-axes' two hooks: the page a locked-out login gets (AXES_LOCKOUT_CALLABLE),
+on the portal's login and the admin's alike, in Vietnamese with the time to
+retry; and the client's address it counts failures by (AXES_CLIENT_IP_CALLABLE)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,17 @@ def locked_out(
         "failure_limit": settings.AXES_FAILURE_LIMIT,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def client_address(request: HttpRequest) -> str:
+    """REMOTE_ADDR, or behind PROXY_COUNT trusted proxies the address the first
+    of them appended to X-Forwarded-For; entries to its left are the client's
+    own claims, which anyone can forge, so they are never used."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not settings.PROXY_COUNT:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if len(forwarded) < settings.PROXY_COUNT:
+        return remote
+    return forwarded[-settings.PROXY_COUNT]

@@ -208,3 +208,18 @@ def test_production_settings_turn_on_hsts_and_the_redirect_behind_https() -> Non
         "True",
         "True",
     ], result.stderr
+
+
+def test_behind_a_proxy_failures_count_by_the_address_the_proxy_saw(settings) -> None:
+    from django.test import RequestFactory
+
+    from institutions.views_lockout import client_address
+
+    settings.PROXY_COUNT = 1
+    request = RequestFactory().post(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
+    )
+    # 6.6.6.6 is what the client claimed; nginx appended the address it saw.
+    assert client_address(request) == "203.0.113.7"
+    settings.PROXY_COUNT = 0
+    assert client_address(request) == "127.0.0.1"
