@@ -221,6 +221,9 @@ REST_FRAMEWORK = {
         "user": env.str("API_USER_RATE", default="600/minute"),
     },
     "EXCEPTION_HANDLER": "reports.throttling.exception_handler",
+    # An anonymous client is its address: behind the proxy, the one it appended to
+    # X-Forwarded-For (0: REMOTE_ADDR; unset, DRF would trust the client's own header).
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gia Lai — Học tập suốt đời API",

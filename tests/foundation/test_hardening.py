@@ -223,3 +223,15 @@ def test_behind_a_proxy_failures_count_by_the_address_the_proxy_saw(settings) ->
     assert client_address(request) == "203.0.113.7"
     settings.PROXY_COUNT = 0
     assert client_address(request) == "127.0.0.1"
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_api_throttle(settings) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "100/minute"},
+    }
+    client = Client()
+    for n in range(2):
+        client.get("/api/v1/indicators/", headers={"X-Forwarded-For": f"10.9.9.{n}"})
+    forged = client.get("/api/v1/indicators/", headers={"X-Forwarded-For": "10.9.9.99"})
+    assert forged.status_code == 429
