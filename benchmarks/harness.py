@@ -33,7 +33,7 @@ def child_setup(scale: int) -> float:
     started = time.perf_counter()
     call_command("migrate", verbosity=0, stdout=quiet)
     call_command("load_reference", stdout=quiet)
-    call_command("seed_demo", scale=scale, no_reports=True, stdout=quiet)
+    call_command("seed_demo", scale=scale, no_reports=True, force=True, stdout=quiet)
     settings.DEBUG = True  # record queries for the counts
     return time.perf_counter() - started
 

@@ -7,9 +7,11 @@ comes from the environment; see README.md for the variables.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rest_framework",
     "drf_spectacular",
+    "axes",
     "institutions",
     "indicators",
     "reports",
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "institutions.middleware.VietnameseFirstLocaleMiddleware",
@@ -60,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "institutions.middleware.RefuseNulBytesMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gialai_lifelong.urls"
@@ -92,6 +99,13 @@ if _database_url.split(":", 1)[0] not in _SUPPORTED_DATABASES:
 DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first, as its documentation asks: it refuses a locked-out user
+# before the password is even checked (portal login and admin login alike).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,8 +144,61 @@ LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A working day, and never past the browser's closing (shared office computers).
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Behind a reverse proxy that ends HTTPS (nginx on the provincial server): trust
+# its X-Forwarded-Proto, send http:// to https://, and tell browsers to use HTTPS
+# only (HSTS). Off by default: a laptop or `bin/serve` speaks plain HTTP.
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=False)
+# Joining the browsers' preload list is the domain owner's decision, taken
+# outside the portal (hstspreload.org); check --deploy's reminder is silenced,
+# and HSTS_PRELOAD=1 sends the directive once the domain has joined.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's
+# own static files, no inline <script>, no on*= handlers, no inline style
+# attributes. Bootstrap's CSS needs only data: images (its SVG icons); its JS
+# and Chart.js set styles through the DOM, which style-src does not govern.
+# The API documentation page (Redoc) widens style-src for itself: reports/api.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for
+# one user name from one address, that pair is refused for the cool-off, which
+# each further attempt restarts; a right password resets the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "institutions.views_lockout.locked_out"
+AXES_VERBOSE = False
+# Behind the proxy every request comes from the proxy's address: the client's
+# is the one the proxies (PROXY_COUNT of them) appended to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "institutions.views_lockout.client_address"
+PROXY_COUNT = env.int("PROXY_COUNT", default=1 if BEHIND_HTTPS_PROXY else 0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -144,6 +211,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Counted in the default cache (per server process, as no shared cache is set).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "reports.throttling.AnonymousThrottle",
+        "reports.throttling.SignedInThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="60/minute"),
+        "user": env.str("API_USER_RATE", default="600/minute"),
+    },
+    "EXCEPTION_HANDLER": "reports.throttling.exception_handler",
+    # An anonymous client is its address: behind the proxy, the one it appended to
+    # X-Forwarded-For (0: REMOTE_ADDR; unset, DRF would trust the client's own header).
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gia Lai — Học tập suốt đời API",

@@ -351,6 +351,9 @@ def _read_rows(sheet: str, rows: Iterable[Sequence], max_rows: int | None) -> Ta
             continue
         if max_rows is not None and len(table.rows) >= max_rows:
             raise TooManyRows(sheet, number)
+        if nul := _nul_cell(sheet, number, header, row):
+            table.problems.append(nul)
+            continue
         values = {
             code: row[i] if i < len(row) else None
             for code, i in index.items()
@@ -359,6 +362,23 @@ def _read_rows(sheet: str, rows: Iterable[Sequence], max_rows: int | None) -> Ta
         code_value = row[index[CODE_COLUMN]] if index[CODE_COLUMN] < len(row) else None
         table.rows.append(ImportRow(display(code_value), values, ref=number))
     return table
+
+
+def _nul_cell(sheet: str, number: int, header: list[str], row: Sequence) -> CellProblem | None:
+    """The first cell of a row holding a NUL character, which no database text
+    column can store (PostgreSQL refuses it): named, never a server error."""
+    for i, value in enumerate(row):
+        if isinstance(value, str) and "\x00" in value:
+            code = header[i] if i < len(header) else ""
+            letter = get_column_letter(i + 1)
+            return CellProblem(
+                sheet,
+                number,
+                f"{letter} ({code})" if code else letter,
+                value.replace("\x00", ""),
+                _("Ô có ký tự không hợp lệ (NUL): hãy xóa ký tự đó rồi tải tệp lên lại."),
+            )
+    return None
 
 
 def cell_problems(table: Table, problems: Iterable[RowProblem]) -> list[CellProblem]:

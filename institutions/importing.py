@@ -49,6 +49,14 @@ def _read_csv(data: bytes) -> list[SourceRow]:
         ) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = list(reader)
+    for line, cells in enumerate(rows, start=1):
+        for column, cell in enumerate(cells, start=1):
+            if "\x00" in cell:
+                # PostgreSQL text cannot hold NUL: named here, not a server error later.
+                raise ValidationError(
+                    _("Dòng %(line)s, cột %(column)s: ô có ký tự không hợp lệ (NUL).")
+                    % {"line": line, "column": column}
+                )
     if not rows:
         raise ValidationError(_("Tệp trống: không có dòng tiêu đề."))
     header = _header(rows[0])

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.templatetags.static import static
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularRedocView
 from rest_framework import generics
@@ -173,6 +176,12 @@ class AttainmentView(APIView):
         return Response(AttainmentSerializer(data).data)
 
 
+# Redoc renders with styled-components, which writes <style> elements, and runs
+# its search in a Worker made from a blob: URL. Scripts stay the portal's own
+# files only; this page alone allows inline styles (it has no form and no user data).
+@method_decorator(
+    csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]}), name="dispatch"
+)
 class DocsView(SpectacularRedocView):
     """Redoc served from static/vendor/redoc (no CDN, no web fonts)."""
 

@@ -124,6 +124,16 @@ def _plain_static_storage(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The API's throttles count requests in the cache: each test starts uncounted.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese_by_default():
     # A request in English leaves English active in the test thread; each test
     # starts, as the portal does, in Vietnamese.

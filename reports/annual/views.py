@@ -7,6 +7,8 @@ any other signed-in user gets 404, so the page does not announce itself.
 
 from __future__ import annotations
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -93,6 +95,9 @@ def report_page(request: HttpRequest, year: int) -> HttpResponse:
 
 @reviewer_required(hidden=True)
 @xframe_options_sameorigin
+# The report page shows this in its iframe; CSP's frame-ancestors overrides
+# X-Frame-Options in browsers, so it says the same: this portal's pages only.
+@csp_replace({"frame-ancestors": [SELF]})
 @require_http_methods(["GET", "POST"])
 def report_preview(request: HttpRequest, year: int) -> HttpResponse:
     """The report as HTML. POST renders the form's unsaved values (nothing is

@@ -7,17 +7,9 @@
 // - on a phone, one institution is open at a time: opening one folds the
 //   others, and the page starts on the first one with an error, else the
 //   first one not yet complete;
-// - a form marked data-confirm asks before it is sent (no inline handlers,
-//   so a Content-Security-Policy without 'unsafe-inline' allows it).
+// (a form marked data-confirm, the delete of an activity, asks first: static/js/portal.js).
 (function () {
   "use strict";
-
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
-      event.preventDefault();
-    }
-  }, true);
 
   var entry = document.querySelector("[data-entry]");
   if (!entry) { return; }

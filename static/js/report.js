@@ -1,5 +1,5 @@
 // The report page: refresh the preview as the reviewer types (the preview
-// endpoint renders the unsaved form; nothing is written), and confirm issuing.
+// endpoint renders the unsaved form; nothing is written), (issuing asks first: data-confirm, static/js/portal.js).
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
@@ -40,13 +40,6 @@
     form.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(refresh, 700);
-    });
-  }
-
-  var issue = document.getElementById("issue-form");
-  if (issue) {
-    issue.addEventListener("submit", function (event) {
-      if (!window.confirm(issue.dataset.confirm)) { event.preventDefault(); }
     });
   }
 })();

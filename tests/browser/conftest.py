@@ -42,6 +42,21 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1366, "height": 900}}
 
 
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test if the browser refused
+    anything under the Content-Security-Policy (an inline script or style)."""
+    refused: list[str] = []
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    yield page
+    assert not refused, "\n".join(refused)
+
+
 def login(page, live_server, username: str, password: str) -> None:
     """Sign in through the real login form."""
     page.goto(f"{live_server.url}/accounts/login/")

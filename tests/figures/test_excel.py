@@ -296,3 +296,23 @@ def test_a_sheet_too_large_to_scan_is_refused_before_openpyxl_scans_it(
     assert response.status_code == 400
     [p] = response.context["problems"]
     assert "quá lớn" in p.message
+
+
+@pytest.mark.parametrize(
+    ("csv", "column"),
+    [
+        (b"institution_code,user_visits\nTV-PLK,1\x002\n", "B (user_visits)"),
+        (b"institution_code,user_visits\nTV-\x00PLK,12\n", "A (institution_code)"),
+    ],
+)
+def test_a_nul_character_in_a_csv_cell_is_named_not_a_server_error(year, officer_a, csv, column):
+    # PostgreSQL text cannot hold NUL: the cell is refused before any query.
+    response = client_for(officer_a).post(
+        reverse("indicators:upload", args=[year.submission_a.pk]),
+        {"version": 1, "file": SimpleUploadedFile("f.csv", csv)},
+    )
+    assert response.status_code == 400
+    [p] = response.context["problems"]
+    assert (p.row, p.column) == (2, column)
+    assert "NUL" in p.message
+    assert not Figures.objects.filter(year=2025).exists()

@@ -128,3 +128,10 @@ def test_a_missing_column_or_an_unknown_file_type_is_named(reference, tmp_path) 
     other.write_text("x")
     with pytest.raises(CommandError, match="Chỉ nhận tệp .csv hoặc .xlsx"):
         call_command("import_institutions", str(other))
+
+
+def test_a_nul_character_in_the_csv_is_named_by_line_and_column(reference, tmp_path) -> None:
+    path = _csv(tmp_path, "X1,Tên\x00 lạ,LIB_COMM,23575,UBND-23575,2010,\n")
+    with pytest.raises(CommandError, match="Dòng 2, cột 2: ô có ký tự không hợp lệ"):
+        call_command("import_institutions", str(path))
+    assert not Institution.objects.exists()

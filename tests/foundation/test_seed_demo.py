@@ -9,7 +9,9 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
+from django.test import RequestFactory
 
+from demo.models import DemoMarker
 from demo.province import DEMO_PASSWORD
 from indicators.fields import FIELDS
 from indicators.models import Activity, Figures, Submission, SubmissionEvent, SubmissionState
@@ -17,6 +19,19 @@ from institutions.models import Institution, ReportingUnitKind
 from institutions.roles import Role, reporting_units_for_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _debug_on(settings) -> None:
+    # As bin/demo runs it; with DEBUG off seed_demo wants --force (tested below).
+    settings.DEBUG = True
+
+
+def _login(username: str):
+    # django-axes checks every sign-in against the request's address.
+    return authenticate(
+        RequestFactory().post("/accounts/login/"), username=username, password=DEMO_PASSWORD
+    )
 
 
 def _seed(*args: str, reports: bool = False) -> str:
@@ -141,19 +156,15 @@ def test_the_demo_province_looks_real_and_keeps_the_rules(reference) -> None:
 
 def test_demo_accounts_log_in_and_see_their_scope(reference) -> None:
     _seed()
-    officer = authenticate(username="canbo_pleiku", password=DEMO_PASSWORD)
+    officer = _login("canbo_pleiku")
     assert officer is not None
     assert [u.code for u in reporting_units_for_user(officer)] == ["UBND-23575"]
     assert Institution.objects.filter(reporting_unit__code="UBND-23575").count() >= 5
-    sector = authenticate(username="sogddt", password=DEMO_PASSWORD)
+    sector = _login("sogddt")
     assert [u.code for u in reporting_units_for_user(sector)] == ["SGDDT"]
-    admin = authenticate(username="admin", password=DEMO_PASSWORD)
+    admin = _login("admin")
     assert admin.is_staff and admin.groups.filter(name=Role.ADMINISTRATOR).exists()
-    assert (
-        authenticate(username="sovhttdl", password=DEMO_PASSWORD)
-        .groups.filter(name=Role.PROVINCIAL_REVIEWER)
-        .exists()
-    )
+    assert _login("sovhttdl").groups.filter(name=Role.PROVINCIAL_REVIEWER).exists()
 
 
 def test_scale_multiplies_the_commune_level_institutions(reference) -> None:
@@ -200,3 +211,48 @@ def test_the_demo_history_holds_the_issued_2023_2025_reports(reference, tmp_path
     first = {y: r.pdf_sha256 for y, r in issued.items()}
     _seed(reports=True)  # a second run keeps what was issued
     assert {r.period.year: r.pdf_sha256 for r in IssuedReport.objects.all()} == first
+
+
+def test_seed_demo_refuses_a_portal_holding_real_data(reference) -> None:
+    from tests.factories import UserFactory
+
+    UserFactory(username="admin", password="mat-khau-that-cua-so")
+    with pytest.raises(CommandError, match="không phải tỉnh minh họa") as refused:
+        _seed()
+    assert "1 tài khoản" in str(refused.value)
+    assert "--reset-demo" in str(refused.value)
+    # Nothing written: the real admin keeps its password, no demo institution.
+    assert not Institution.objects.filter(code="TV-TINH").exists()
+    assert _login("admin") is None
+    assert not DemoMarker.objects.exists()
+
+
+def test_reset_demo_says_what_it_overwrites_then_seeds(reference) -> None:
+    from tests.factories import UserFactory
+
+    UserFactory(username="admin", password="mat-khau-that-cua-so")
+    UserFactory(username="mot_nguoi_that")
+    output = _seed("--reset-demo")
+    assert "--reset-demo: ghi đè" in output
+    assert "2 tài khoản" in output
+    assert "mật khẩu của admin bị đặt lại" in output
+    assert _login("admin") is not None
+    assert DemoMarker.objects.exists()
+    # Now a demo database: a plain re-run (bin/demo again) is allowed.
+    assert "ghi đè" not in _seed()
+
+
+def test_seed_demo_runs_again_on_a_demo_database_made_before_the_marker(reference) -> None:
+    _seed()
+    DemoMarker.objects.all().delete()  # a demo database from before the marker
+    _seed()
+    assert DemoMarker.objects.exists()
+
+
+def test_seed_demo_refuses_with_debug_off_unless_forced(reference, settings) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG tắt"):
+        _seed()
+    assert not get_user_model().objects.exists()
+    _seed("--force")
+    assert Institution.objects.filter(code="TV-TINH").exists()
