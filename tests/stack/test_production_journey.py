@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 from pypdf import PdfReader
 
@@ -195,7 +196,15 @@ class Browser:
         return found.group(1).decode()
 
 
+def production_password(user) -> None:
+    """Tests hash passwords with MD5 (tests/conftest.py); gunicorn runs the
+    production settings, which know PBKDF2 only."""
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+
+
 def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, reviewer) -> None:
+    production_password(reviewer)
     plan_load()
     ReportingPeriodFactory(year=YEAR)
     browser = Browser(stack.url)
