@@ -209,6 +209,10 @@ def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, review
     ReportingPeriodFactory(year=YEAR)
     browser = Browser(stack.url)
 
+    status, _headers, health = browser.get("/healthz")
+    assert status == 200, health[:500]
+    assert json.loads(health)["broker"] == {"ok": True, "kind": "redis"}
+
     status, _headers, html = browser.get("/accounts/login/")
     assert status == 200
     status, _headers, html = browser.post(
@@ -251,4 +255,7 @@ def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, review
 
     stored = ReportJob.objects.get(pk=job["id"])
     assert (stored.requested_by, stored.attempts, stored.size) == (reviewer, 1, len(pdf))
-    assert "reports.build_report_file" in stack.log.read_text(errors="replace")  # by the worker
+    log = stack.log.read_text(errors="replace")
+    assert "reports.build_report_file" in log  # by the worker
+    # gunicorn's access log: one line per request, with its status.
+    assert re.search(r'"GET /healthz HTTP/1\.1" 200 \d+ \d+ms', log), log[-4000:]
