@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from gialai_lifelong import health
 from indicators import views_home
 from institutions.forms import PortalAuthenticationForm
 
@@ -17,6 +18,8 @@ urlpatterns = [
         RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True),
     ),
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: no sign-in, JSON, 503 when unhealthy.
+    path("healthz", health.healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),

@@ -16,6 +16,18 @@ from tests.factories import AdministrativeUnitFactory, ReportingUnitFactory, Use
 PASSWORD = "mat-khau-thu-nghiem-2025"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # PBKDF2's 1,000,000 rounds cost a quarter of a second per account made or
+    # signed in; tests hash with MD5. PBKDF2 stays available for the processes the
+    # stack journeys start, which run the production settings (see tests/stack).
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @pytest.fixture(autouse=True)
 def categories(db: None) -> dict[str, Category]:
     """The twelve categories of DESIGN section 2 and the persona groups, from the

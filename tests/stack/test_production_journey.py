@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 from pypdf import PdfReader
 
@@ -195,10 +196,22 @@ class Browser:
         return found.group(1).decode()
 
 
+def production_password(user) -> None:
+    """Tests hash passwords with MD5 (tests/conftest.py); gunicorn runs the
+    production settings, which know PBKDF2 only."""
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+
+
 def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, reviewer) -> None:
+    production_password(reviewer)
     plan_load()
     ReportingPeriodFactory(year=YEAR)
     browser = Browser(stack.url)
+
+    status, _headers, health = browser.get("/healthz")
+    assert status == 200, health[:500]
+    assert json.loads(health)["broker"] == {"ok": True, "kind": "redis"}
 
     status, _headers, html = browser.get("/accounts/login/")
     assert status == 200
@@ -242,4 +255,7 @@ def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, review
 
     stored = ReportJob.objects.get(pk=job["id"])
     assert (stored.requested_by, stored.attempts, stored.size) == (reviewer, 1, len(pdf))
-    assert "reports.build_report_file" in stack.log.read_text(errors="replace")  # by the worker
+    log = stack.log.read_text(errors="replace")
+    assert "reports.build_report_file" in log  # by the worker
+    # gunicorn's access log: one line per request, with its status.
+    assert re.search(r'"GET /healthz HTTP/1\.1" 200 \d+ \d+ms', log), log[-4000:]

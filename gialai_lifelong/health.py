@@ -1,0 +1,85 @@
+"""/healthz: what a load balancer or a monitor asks each app server. No sign-in,
+no secrets (never a URL, a password or an exception's text): the database answers
+a SELECT 1, the broker a PING (or tasks run in-process), and when the summaries
+were last rebuilt. 200 when the database and the broker answer, 503 otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+# A health check must answer before the balancer gives up on it.
+BROKER_TIMEOUT = 2  # seconds
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        return False
+
+
+def broker_state() -> dict[str, Any]:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"ok": True, "kind": "in-process"}
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL,
+            socket_connect_timeout=BROKER_TIMEOUT,
+            socket_timeout=BROKER_TIMEOUT,
+        )
+        ok = bool(client.ping())
+    except (redis.RedisError, OSError, ValueError):
+        ok = False
+    return {"ok": ok, "kind": "redis"}
+
+
+def last_rebuild() -> dict[str, Any] | None:
+    """The last full rebuild of the precomputed figures, or None if none ran.
+
+    There is no rebuild command yet: until `rebuild_attainment` records its runs,
+    this reports the newest background job (a report file built by a worker)."""
+    from reports.models import ReportJob
+
+    job = ReportJob.objects.only("pk", "kind", "state", "requested_at", "finished_at").first()
+    if job is None:
+        return None
+    return {
+        "task": f"report_{job.kind}",
+        "id": job.pk,
+        "state": job.state,
+        "requested_at": job.requested_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = database_ok()
+    broker = broker_state()
+    rebuild = None
+    if database:
+        try:
+            rebuild = last_rebuild()
+        except DatabaseError:  # e.g. before migrate
+            rebuild = None
+    healthy = database and broker["ok"]
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": {"ok": database, "vendor": connection.vendor},
+            "broker": broker,
+            "last_rebuild": rebuild,
+        },
+        status=200 if healthy else 503,
+    )
