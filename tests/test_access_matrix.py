@@ -93,6 +93,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "reports:status_css": PUBLIC,
     "reports:open_data": PUBLIC,
     "reports:open_data_file": PUBLIC,
+    # A locked year's issued PDF; the world's year is still open, so there is none
+    # to publish yet (tests/dashboards/test_open_data.py downloads a locked one).
+    "reports:open_data_report": rule(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
     "api:root": redirects(PUBLIC),
     "api:institutions": PUBLIC,
     "api:institution": PUBLIC,
@@ -151,6 +154,14 @@ ADMIN_PAGES: dict[str, dict[str, str]] = {
         for model in ("submission", "figures", "activity", "auditentry")
         for action in ("add", "delete")
     },
+    # django-axes: lock-outs are read, and lifted by deleting the attempt; nobody
+    # types one in, and the logs of sign-ins and failures are kept.
+    **{
+        f"admin:axes_{model}_add": ADMIN_REFUSED
+        for model in ("accessattempt", "accesslog", "accessfailurelog")
+    },
+    "admin:axes_accesslog_delete": ADMIN_REFUSED,
+    "admin:axes_accessfailurelog_delete": ADMIN_REFUSED,
 }
 # admin/<app>/<model>/<id>/ (unnamed) sends the administrator to the change page.
 ADMIN_OBJECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -247,6 +258,14 @@ def world(province, officer_a, officer_b, sector_reporter, reviewer, administrat
         funding_programmes=Decimal(0),
         funding_contributions=Decimal(0),
     )
+    # One of each of django-axes' records, so that its admin pages open on a row.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    seen = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "officer_a"}
+    seen.update(http_accept="*/*", path_info="/accounts/login/")
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**seen, session_hash="")
+    AccessFailureLog.objects.create(**seen, locked_out=False)
     draft = report_draft_for_year(year=YEAR)
     job = ReportJob.objects.create(
         draft=draft, kind="pdf", requested_by=reviewer, state="done", result=b"%PDF-1.7", size=8
@@ -291,6 +310,7 @@ def params(route: Route, w: World) -> dict[str, object]:
         "reports:annual_report_issue": {"year": YEAR},
         "reports:annual_report_issued": {"year": YEAR, "version": 1, "fmt": "pdf"},
         "reports:open_data_file": {"year": YEAR, "dataset": "so-lieu", "fmt": "csv"},
+        "reports:open_data_report": {"year": YEAR},
         "api:institution": {"code": w.institution.code},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(Institution).pk,

@@ -187,12 +187,17 @@ def _upsert_reporting_unit(
 
 def roles_ensure() -> None:
     """Create one group per persona; administrators may manage all reference data
-    in the Django admin. Idempotent."""
+    in the Django admin, and read and lift login lock-outs. Idempotent."""
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     admin_group = Group.objects.get(name=Role.ADMINISTRATOR)
+    # django-axes' records: an administrator reads them and lifts a lock-out by
+    # deleting its attempt; the logs themselves are kept.
+    lockouts = ["view_accessattempt", "delete_accessattempt", "view_accesslog"]
+    lockouts.append("view_accessfailurelog")
     admin_group.permissions.set(
         Permission.objects.filter(
             content_type__app_label__in=["institutions", "indicators", "reports", "auth"]
         )
+        | Permission.objects.filter(content_type__app_label="axes", codename__in=lockouts)
     )
