@@ -37,6 +37,7 @@ from indicators.models import (
     Submission,
     SubmissionEvent,
     SubmissionState,
+    UploadedFile,
 )
 from indicators.states import state_style
 from indicators.validation import values_of
@@ -148,6 +149,33 @@ def submission_history(submission: Submission, *, limit: int = 300) -> dict[str,
         .order_by("-at", "-pk")[:limit]
     )
     return {"events": events, "audit": audit}
+
+
+def uploads_for_submission(submission: Submission) -> QuerySet[UploadedFile]:
+    """The files uploaded into `submission`, newest first, without their bytes,
+    uploader joined. One query."""
+    return (
+        UploadedFile.objects.filter(submission=submission)
+        .defer("content")
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-pk")
+    )
+
+
+def get_upload_for_user(user: User, pk: int) -> UploadedFile:
+    """The uploaded file `pk`, bytes included, if `user` may see its submission
+    (its unit's officers, reviewers: `reporting_units_for_user`); 404 otherwise.
+    One query."""
+    upload = (
+        UploadedFile.objects.filter(
+            pk=pk, submission__reporting_unit__in=reporting_units_for_user(user)
+        )
+        .select_related("submission__reporting_unit", "submission__period")
+        .first()
+    )
+    if upload is None:
+        raise Http404("No such file")
+    return upload
 
 
 def activities_for_submission(submission: Submission) -> QuerySet[Activity]:
@@ -364,6 +392,7 @@ __all__ = [
     "get_activity_for_user",
     "get_period",
     "get_submission_for_user",
+    "get_upload_for_user",
     "institutions_for_submission",
     "is_late",
     "last_year_values",
@@ -372,6 +401,7 @@ __all__ = [
     "submission_history",
     "submissions_for_user",
     "units_for_entry",
+    "uploads_for_submission",
 ]
 
 

@@ -10,6 +10,7 @@ services; services.figures_save(...)`), which re-exports the public names:
   `submission_return`, `submission_approve`
 - figures.py: `figures_save`, `figures_import`
 - activities.py: `activity_create`, `activity_update`, `activity_delete`
+- uploads.py: `upload_record` (every uploaded file, kept)
 - common.py, audit.py: the transaction, lock and version rules every write
   shares, and how values are written into the audit trail.
 """
@@ -44,6 +45,7 @@ from indicators.services.submissions import (
     submission_return,
     submission_submit,
 )
+from indicators.services.uploads import upload_record
 from indicators.validation import Problem
 
 __all__ = [
@@ -71,4 +73,5 @@ __all__ = [
     "submission_open",
     "submission_return",
     "submission_submit",
+    "upload_record",
 ]
