@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
+from indicators.fields import ALL_CATEGORIES, fields_for
 from indicators.models import (
     Activity,
     AuditEntry,
@@ -226,6 +227,20 @@ def activity_totals(
     return {r["task_group"]: r for r in rows}
 
 
+def complete_figures_q(prefix: str = "") -> Q:
+    """Figures (reached through `prefix`, e.g. "figures__") with every answer
+    their institution's category requires: the database form of
+    `validation.missing_for_submit`, from the same data dictionary."""
+    by_category = Q(pk__in=[])
+    for code in sorted(ALL_CATEGORIES):
+        required = [spec.code for spec in fields_for(code) if spec.required]
+        by_category |= Q(
+            **{f"{prefix}institution__category__code": code},
+            **{f"{prefix}{field}__isnull": False for field in required},
+        )
+    return by_category
+
+
 # ---------------------------------------------------------------- review
 def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
     """Units expected to report for `year`, each with `institution_count`.
@@ -384,6 +399,7 @@ __all__ = [
     "Completeness",
     "activities_for_submission",
     "activity_totals",
+    "complete_figures_q",
     "completeness",
     "current_plan",
     "days_left",

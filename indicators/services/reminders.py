@@ -83,7 +83,7 @@ def _officers(unit_ids: list[int]) -> dict[int, list[Account]]:
     units = ReportingUnit.objects.filter(pk__in=unit_ids).prefetch_related(
         Prefetch("members", queryset=users, to_attr="officers")
     )
-    return {u.pk: u.officers for u in units}  # type: ignore[attr-defined]
+    return {u.pk: u.officers for u in units}
 
 
 def _remind_period(period: ReportingPeriod, on: dt.date) -> int:
