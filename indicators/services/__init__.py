@@ -5,7 +5,8 @@ One module per concern; callers import from here (`from indicators import
 services; services.figures_save(...)`), which re-exports the public names:
 
 - plan.py: `plan_load`
-- periods.py: `period_open`, `period_set_deadline`, `period_lock`, `period_reopen`
+- periods.py: `period_open`, `period_set_deadline`,
+  `period_set_reminders`, `period_lock`, `period_reopen`
 - submissions.py: `submission_open`, `submission_check`, `submission_submit`,
   `submission_return`, `submission_approve`
 - figures.py: `figures_save`, `figures_import`
@@ -36,6 +37,7 @@ from indicators.services.periods import (
     period_open,
     period_reopen,
     period_set_deadline,
+    period_set_reminders,
 )
 from indicators.services.plan import PLAN_FILE, plan_load
 from indicators.services.submissions import (
@@ -67,6 +69,7 @@ __all__ = [
     "period_open",
     "period_reopen",
     "period_set_deadline",
+    "period_set_reminders",
     "plan_load",
     "submission_approve",
     "submission_check",

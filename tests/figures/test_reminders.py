@@ -149,3 +149,27 @@ def test_the_beat_schedules_the_task_daily(settings):
     assert settings.CELERY_BEAT_SCHEDULE["send-reminders"]["task"] == "indicators.send_reminders"
     app.loader.import_default_modules()  # what a worker does at start
     assert "indicators.send_reminders" in app.tasks
+
+
+def test_the_reviewer_sets_the_day_marks_on_the_periods_page(year, reviewer, officer_a):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    target = reverse("indicators:period_action", args=[2025])
+    client = client_for(reviewer)
+    client.post(target, {"action": "reminders", "reminder_days": " 30; 10,1 "})
+    year.period.refresh_from_db()
+    assert year.period.reminder_days == "30,10,1"
+    response = client.post(
+        target, {"action": "reminders", "reminder_days": "hai tuần"}, follow=True
+    )
+    assert "Ngày nhắc hạn phải là các số nguyên không âm" in response.content.decode()
+    year.period.refresh_from_db()
+    assert year.period.reminder_days == "30,10,1"
+    # An officer cannot.
+    assert client_for(officer_a).post(
+        target, {"action": "reminders", "reminder_days": "1"}
+    ).status_code in (403, 404)
+    year.period.refresh_from_db()
+    assert year.period.reminder_days == "30,10,1"
