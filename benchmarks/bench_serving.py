@@ -179,7 +179,9 @@ def main() -> None:
     script = Path(tempfile.gettempdir()) / "bench_serving.lua"
     script.write_text(LUA)
     first: dict[str, float] = {}
-    print("| scale | institutions | page | p50 (ms) | p95 (ms) | p99 (ms) | req/s | p50 ÷ scale 1 |")
+    print(
+        "| scale | institutions | page | p50 (ms) | p95 (ms) | p99 (ms) | req/s | p50 ÷ scale 1 |"
+    )
     print("|---:|---:|---|---:|---:|---:|---:|---:|")
     for scale in args.scales:
         env, counts = _prepare(scale, base)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -259,6 +260,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REPORT_JOB_TIME_LIMIT = env.int("REPORT_JOB_TIME_LIMIT", default=20 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * REPORT_JOB_TIME_LIMIT}
 CELERY_TIMEZONE = TIME_ZONE
+# Reminders and the reviewers' digest (indicators/services/reminders.py), once a
+# day at REMINDER_HOUR; the beat runs inside the worker (bin/serve: CELERY_BEAT).
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "indicators.send_reminders",
+        "schedule": crontab(hour=env.int("REMINDER_HOUR", default=7), minute=0),
+    }
+}
+
+# E-mail (reminders): printed on the console unless EMAIL_BACKEND names another
+# backend (django.core.mail.backends.smtp.EmailBackend with the EMAIL_HOST... below).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Cổng học tập suốt đời <no-reply@localhost>"
+)
+# Where the portal is reached, for the links in e-mails (no request to ask).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # Logs go to stdout, one line per record (gunicorn writes one line per request
 # there too, bin/serve): the process manager or container runtime keeps them.

@@ -163,6 +163,27 @@ class Milestone(models.Model):
         return f"{self.target.code} {self.year}: {self.value}"
 
 
+def parse_reminder_days(text: str) -> list[int]:
+    """The day-marks written in `text` ("14,7,2"), largest first; ValueError on
+    anything but whole numbers ≥ 0."""
+    marks = {int(part) for part in text.replace(";", ",").split(",") if part.strip()}
+    if any(m < 0 for m in marks):
+        raise ValueError(text)
+    return sorted(marks, reverse=True)
+
+
+def validate_reminder_days(text: str) -> None:
+    try:
+        parse_reminder_days(text)
+    except ValueError:
+        raise ValidationError(
+            _(
+                "Ngày nhắc hạn phải là các số nguyên không âm, cách nhau bằng dấu phẩy (ví dụ 14,7,2)."
+            ),
+            code="reminder_days",
+        ) from None
+
+
 class PeriodState(models.TextChoices):
     OPEN = "open", _("Đang mở")
     LOCKED = "locked", _("Đã khóa")
@@ -192,6 +213,18 @@ class ReportingPeriod(models.Model):
         blank=True,
         help_text=_("Để trống: ngày chốt số liệu là hạn nộp."),
     )
+    # The day-marks of the reminders (indicators/reminders.py): days before the
+    # deadline from which officers of units not yet sent are e-mailed.
+    reminder_days = models.CharField(
+        _("nhắc hạn trước (ngày)"),
+        max_length=50,
+        default="14,7,2",
+        blank=True,
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Số ngày trước hạn nộp, cách nhau bằng dấu phẩy, ví dụ 14,7,2. Để trống: không nhắc."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kỳ báo cáo")
@@ -213,6 +246,14 @@ class ReportingPeriod(models.Model):
     def cutoff(self) -> dt.date:
         """The data cut-off: the day set for it, or the deadline."""
         return self.data_cutoff or self.deadline
+
+    @property
+    def reminder_marks(self) -> list[int]:
+        """The reminder day-marks, largest first ([] when unreadable or blank)."""
+        try:
+            return parse_reminder_days(self.reminder_days)
+        except ValueError:
+            return []
 
 
 class PeriodEvent(models.Model):
@@ -546,3 +587,102 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id}.{self.field}"
+
+
+class UploadedFile(models.Model):
+    """Every file an officer uploaded into a submission, kept byte for byte with
+    who, when and what came of it: accepted, or refused with its problem list.
+    Append-only, like the issued reports. The bytes live in the database (as
+    IssuedReport's and ReportJob's do): the app servers and workers share
+    nothing but the database, so no shared disk or MEDIA_ROOT is needed."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("báo cáo"), on_delete=models.PROTECT, related_name="uploads"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("nội dung tệp"), editable=False)
+    accepted = models.BooleanField(_("được nhận"))
+    # Refused: one {"sheet", "row", "column", "value", "message"} per problem.
+    problems = models.JSONField(_("các lỗi"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp đã tải lên")
+        verbose_name_plural = _("tệp đã tải lên")
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["submission", "-uploaded_at"])]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Tệp đã tải lên không sửa được."), code="append_only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+        raise ValidationError(_("Tệp đã tải lên không xóa được."), code="append_only")
+
+
+class ReminderKind(models.TextChoices):
+    REMINDER = "reminder", _("Nhắc hạn nộp")
+    DIGEST = "digest", _("Tổng hợp hằng ngày")
+
+
+class ReminderLog(models.Model):
+    """Every reminder and digest e-mail sent. A reminder is sent once per
+    recipient, unit, period and day-mark; a digest once per recipient and day:
+    the constraints make a second run of the same day send nothing."""
+
+    kind = models.CharField(_("loại"), max_length=10, choices=ReminderKind.choices)
+    to = models.EmailField(_("người nhận"))
+    subject = models.CharField(_("tiêu đề"), max_length=300)
+    reporting_unit = models.ForeignKey(
+        ReportingUnit,
+        verbose_name=_("đơn vị báo cáo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("kỳ báo cáo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Reminders: the day-mark (days before the deadline) it was sent for.
+    day_mark = models.PositiveSmallIntegerField(_("mốc nhắc (ngày trước hạn)"), null=True)
+    # The day the run was for (the portal's local date).
+    sent_on = models.DateField(_("ngày gửi"))
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thư nhắc đã gửi")
+        verbose_name_plural = _("thư nhắc đã gửi")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["to", "reporting_unit", "period", "day_mark"],
+                condition=Q(kind="reminder"),
+                name="reminder_once_per_mark",
+            ),
+            models.UniqueConstraint(
+                fields=["to", "sent_on"],
+                condition=Q(kind="digest"),
+                name="digest_once_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to} ({self.sent_on:%d/%m/%Y})"

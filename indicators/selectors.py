@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
+from indicators.fields import ALL_CATEGORIES, fields_for
 from indicators.models import (
     APPROVABLE_STATES,
     EDITABLE_STATES,
@@ -40,6 +41,7 @@ from indicators.models import (
     Submission,
     SubmissionEvent,
     SubmissionState,
+    UploadedFile,
 )
 from indicators.states import state_style
 from indicators.validation import values_of
@@ -153,6 +155,33 @@ def submission_history(submission: Submission, *, limit: int = 300) -> dict[str,
     return {"events": events, "audit": audit}
 
 
+def uploads_for_submission(submission: Submission) -> QuerySet[UploadedFile]:
+    """The files uploaded into `submission`, newest first, without their bytes,
+    uploader joined. One query."""
+    return (
+        UploadedFile.objects.filter(submission=submission)
+        .defer("content")
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-pk")
+    )
+
+
+def get_upload_for_user(user: User, pk: int) -> UploadedFile:
+    """The uploaded file `pk`, bytes included, if `user` may see its submission
+    (its unit's officers, reviewers: `reporting_units_for_user`); 404 otherwise.
+    One query."""
+    upload = (
+        UploadedFile.objects.filter(
+            pk=pk, submission__reporting_unit__in=reporting_units_for_user(user)
+        )
+        .select_related("submission__reporting_unit", "submission__period")
+        .first()
+    )
+    if upload is None:
+        raise Http404("No such file")
+    return upload
+
+
 def activities_for_submission(submission: Submission) -> QuerySet[Activity]:
     """The submission's activities not deleted, by date, institution joined."""
     return (
@@ -199,6 +228,20 @@ def activity_totals(
         contributions=Sum("funding_contributions"),
     )
     return {r["task_group"]: r for r in rows}
+
+
+def complete_figures_q(prefix: str = "") -> Q:
+    """Figures (reached through `prefix`, e.g. "figures__") with every answer
+    their institution's category requires: the database form of
+    `validation.missing_for_submit`, from the same data dictionary."""
+    by_category = Q(pk__in=[])
+    for code in sorted(ALL_CATEGORIES):
+        required = [spec.code for spec in fields_for(code) if spec.required]
+        by_category |= Q(
+            **{f"{prefix}institution__category__code": code},
+            **{f"{prefix}{field}__isnull": False for field in required},
+        )
+    return by_category
 
 
 # ---------------------------------------------------------------- review
@@ -360,6 +403,7 @@ __all__ = [
     "SubmissionActions",
     "activities_for_submission",
     "activity_totals",
+    "complete_figures_q",
     "completeness",
     "current_plan",
     "days_left",
@@ -368,6 +412,7 @@ __all__ = [
     "get_activity_for_user",
     "get_period",
     "get_submission_for_user",
+    "get_upload_for_user",
     "institutions_for_submission",
     "is_late",
     "last_year_values",
@@ -377,6 +422,7 @@ __all__ = [
     "submission_history",
     "submissions_for_user",
     "units_for_entry",
+    "uploads_for_submission",
 ]
 
 

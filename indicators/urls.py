@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("bao-cao/<int:pk>/", views_entry.submission_detail, name="submission"),
     path("bao-cao/<int:pk>/bieu-mau.xlsx", views_entry.template_download, name="template"),
     path("bao-cao/<int:pk>/tai-len/", views_entry.figures_upload, name="upload"),
+    path("tep-tai-len/<int:pk>/", views_entry.upload_download, name="upload_download"),
     path("bao-cao/<int:pk>/hoat-dong/them/", views_entry.activity_create, name="activity_create"),
     path("hoat-dong/<int:pk>/sua/", views_entry.activity_edit, name="activity_edit"),
     path("hoat-dong/<int:pk>/xoa/", views_entry.activity_delete, name="activity_delete"),

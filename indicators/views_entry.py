@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -73,6 +74,7 @@ def _entry_context(
 ) -> dict:
     period = submission.period
     actions = selectors.submission_actions(request.user, submission)
+    reviewer = is_reviewer(request.user)
     if form is None:
         institutions = list(selectors.institutions_for_submission(submission))
         form = FiguresForm(
@@ -87,12 +89,25 @@ def _entry_context(
         "period": period,
         "form": form,
         "actions": actions,
-        "is_reviewer": is_reviewer(request.user),
+        "is_reviewer": reviewer,
         "return_form": ReturnForm(initial={"version": submission.version}),
         "late": selectors.is_late(submission, period),
         "days_left": selectors.days_left(period),
         "activities": list(selectors.activities_for_submission(submission)),
         "history": selectors.submission_history(submission),
+        "uploads": list(selectors.uploads_for_submission(submission)),
+        # Issued annual reports of the year, in the same list, for reviewers
+        # (their download is a reviewer's page); read through the period's
+        # reverse relation, so this layer imports nothing from reports.
+        "issued_reports": (
+            list(
+                period.issued_reports.defer("pdf", "xlsx")
+                .select_related("issued_by")
+                .order_by("-version")
+            )
+            if reviewer
+            else []
+        ),
         "States": SubmissionState,
         **extra,
     }
@@ -214,8 +229,21 @@ def figures_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "indicators/upload.html", context, status=400)
     upload = form.cleaned_data["file"]
-    table = read_table(upload.read(), upload.name)
+    content = upload.read()
+    table = read_table(content, upload.name)
     problems = list(table.problems)
+
+    def keep(problems: list) -> None:
+        # Every file is kept, refused or accepted, after the import's own
+        # transaction has committed or rolled back.
+        services.upload_record(
+            submission=submission,
+            user=request.user,
+            filename=upload.name,
+            content=content,
+            problems=problems,
+        )
+
     if not problems:
         try:
             results = services.figures_import(
@@ -228,9 +256,11 @@ def figures_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except FiguresInvalid as exc:
             problems = cell_problems(table, exc.problems)
         except ValidationError as exc:
+            keep([{"message": m} for m in _error_text(exc)])
             for m in _error_text(exc):
                 messages.error(request, m)
             return render(request, "indicators/upload.html", context, status=409)
+    keep(problems)
     if problems:
         context["problems"] = problems
         return render(request, "indicators/upload.html", context, status=400)
@@ -240,6 +270,17 @@ def figures_upload(request: HttpRequest, pk: int) -> HttpResponse:
     for w in [w for r in results.values() for w in r.warnings][:MAX_WARNINGS_SHOWN]:
         messages.warning(request, f"{w.institution}: {w.message}")
     return redirect("indicators:submission", pk=submission.pk)
+
+
+@login_required
+def upload_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An uploaded file, byte for byte as it came, for its unit's officers and
+    the reviewers (404 for anyone else)."""
+    upload = selectors.get_upload_for_user(request.user, pk)
+    response = HttpResponse(bytes(upload.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, upload.filename)
+    response["X-Content-SHA256"] = upload.sha256
+    return response
 
 
 # ---------------------------------------------------------------- activities

@@ -143,6 +143,13 @@ def period_action(request: HttpRequest, year: int) -> HttpResponse:
                 period=period, user=request.user, deadline=form.cleaned_data["deadline"]
             )
             messages.success(request, _("Đã đổi hạn nộp năm %(year)s.") % {"year": year})
+        elif action == "reminders":
+            services.period_set_reminders(
+                period=period,
+                user=request.user,
+                reminder_days=request.POST.get("reminder_days", ""),
+            )
+            messages.success(request, _("Đã đổi lịch nhắc hạn năm %(year)s.") % {"year": year})
         elif action in ("lock", "reopen"):
             reason = request.POST.get("reason", "")
             if action == "lock":

@@ -5,11 +5,13 @@ One module per concern; callers import from here (`from indicators import
 services; services.figures_save(...)`), which re-exports the public names:
 
 - plan.py: `plan_load`
-- periods.py: `period_open`, `period_set_deadline`, `period_lock`, `period_reopen`
+- periods.py: `period_open`, `period_set_deadline`,
+  `period_set_reminders`, `period_lock`, `period_reopen`
 - submissions.py: `submission_open`, `submission_check`, `submission_submit`,
   `submission_return`, `submission_approve`
 - figures.py: `figures_save`, `figures_import`
 - activities.py: `activity_create`, `activity_update`, `activity_delete`
+- uploads.py: `upload_record` (every uploaded file, kept)
 - common.py, audit.py: the transaction, lock and version rules every write
   shares, and how values are written into the audit trail.
 """
@@ -35,6 +37,7 @@ from indicators.services.periods import (
     period_open,
     period_reopen,
     period_set_deadline,
+    period_set_reminders,
 )
 from indicators.services.plan import PLAN_FILE, plan_load
 from indicators.services.submissions import (
@@ -44,6 +47,7 @@ from indicators.services.submissions import (
     submission_return,
     submission_submit,
 )
+from indicators.services.uploads import upload_record
 from indicators.validation import Problem
 
 __all__ = [
@@ -65,10 +69,12 @@ __all__ = [
     "period_open",
     "period_reopen",
     "period_set_deadline",
+    "period_set_reminders",
     "plan_load",
     "submission_approve",
     "submission_check",
     "submission_open",
     "submission_return",
     "submission_submit",
+    "upload_record",
 ]

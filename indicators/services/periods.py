@@ -63,6 +63,22 @@ def period_set_deadline(
     return period
 
 
+def period_set_reminders(
+    *, period: ReportingPeriod, user: Account | None, reminder_days: str
+) -> ReportingPeriod:
+    """Set the reminder day-marks of an open period ("14,7,2"; blank: none),
+    written back in their canonical form. Reviewers only; ValidationError on
+    anything but whole numbers. Queries: the lock check, an UPDATE."""
+    require_reviewer(user)
+    with transaction.atomic():
+        ensure_period_open(period)
+        period.reminder_days = reminder_days.strip()
+        period.full_clean()
+        period.reminder_days = ",".join(str(m) for m in period.reminder_marks)
+        period.save(update_fields=["reminder_days"])
+    return period
+
+
 def period_lock(*, period: ReportingPeriod, user: Account, reason: str) -> ReportingPeriod:
     """Lock a period (after the report is issued); recorded with who, when, why."""
     require_reviewer(user)

@@ -22,6 +22,7 @@ from reports import selectors as engine
 from reports.attainment import Status
 from reports.dashboards import access, presenters, selectors
 from reports.dashboards.forms import BehindForm
+from reports.dashboards.freshness import freshness_by_unit
 from reports.dashboards.years import BadYear, YearRange, selected_year, year_range
 from reports.visibility import Access, attainment_access
 
@@ -287,6 +288,8 @@ def accountability(request: HttpRequest) -> HttpResponse:
     returned = [u for u in progress if u.submission_state == SubmissionState.RETURNED]
     behind = presenters.off_track(year=year, units=selectors.table_units(year=year, unit=None))
     period = ReportingPeriod.objects.filter(year=year).first()
+    # The freshness score over the plan's years up to the one shown.
+    freshness_years = list(range(years.first, year + 1))
     return render(
         request,
         "reports/dashboards/accountability.html",
@@ -303,5 +306,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
             "indicators": selectors.indicator_names(years.plan),
             "symbol": presenters.STATUS_SYMBOLS[Status.OFF_TRACK],
             "status_label": presenters.STATUS_LABELS[Status.OFF_TRACK],
+            "freshness_years": freshness_years,
+            "freshness": freshness_by_unit(freshness_years),
         },
     )
