@@ -65,6 +65,9 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
             out[f.name] = ", ".join(sorted(str(r) for r in related))
         elif f.is_relation:
             out[f.name] = str(getattr(obj, f.name)) if getattr(obj, f.attname) else ""
+        elif f.choices:
+            # The words a person reads ("Đã khóa"), not the stored code.
+            out[f.name] = show(obj._get_FIELD_display(f)) if getattr(obj, f.attname) else ""
         else:
             out[f.name] = show(getattr(obj, f.attname))
     return out
