@@ -56,20 +56,23 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     out: dict[str, str] = {}
     wanted = set(fields) if fields is not None else None
     for f in obj._meta.get_fields():
-        if not getattr(f, "concrete", False) or f.auto_created or not getattr(f, "editable", True):
+        # Fields of the object itself (reverse relations are not models.Field).
+        if not isinstance(f, models.Field) or f.auto_created or not f.editable:
             continue
         if (wanted is not None and f.name not in wanted) or (wanted is None and f.name in _NEVER):
             continue
         if f.many_to_many:
             related = getattr(obj, f.name).all() if obj.pk else []
             out[f.name] = ", ".join(sorted(str(r) for r in related))
-        elif f.is_relation:
-            out[f.name] = str(getattr(obj, f.name)) if getattr(obj, f.attname) else ""
+            continue
+        value = getattr(obj, f.attname)
+        if f.is_relation:
+            out[f.name] = str(getattr(obj, f.name)) if value is not None else ""
         elif f.choices:
             # The words a person reads ("Đã khóa"), not the stored code.
-            out[f.name] = show(obj._get_FIELD_display(f)) if getattr(obj, f.attname) else ""
+            out[f.name] = show(dict(f.flatchoices).get(value, value)) if value else ""
         else:
-            out[f.name] = show(getattr(obj, f.attname))
+            out[f.name] = show(value)
     return out
 
 
