@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.forms import ModelForm
+from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
 from institutions.services.history import Change, history_record, snapshot
@@ -40,6 +40,30 @@ class AuditedAdmin(admin.ModelAdmin):
         obj = form.instance
         before = getattr(obj, "_history_before", {})
         history_record(changes=[Change(obj, before, self._snapshot(obj))], user=request.user)  # type: ignore[arg-type]
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseModelFormSet, change: bool
+    ) -> None:
+        # Inline rows (a unit's successions) are kept like the object itself;
+        # deletions first, while the rows still have their id.
+        model = formset.model
+        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        history_record(
+            changes=[Change(obj, snapshot(obj), {}) for obj in deleted],
+            user=request.user,  # type: ignore[arg-type]
+        )
+        stored = {
+            f.instance.pk: snapshot(model._default_manager.get(pk=f.instance.pk))
+            for f in formset.initial_forms
+            if f.instance.pk and f.has_changed() and f.instance not in deleted
+        }
+        super().save_formset(request, form, formset, change)
+        changes = [Change(obj, {}, snapshot(obj)) for obj in formset.new_objects]
+        changes += [
+            Change(obj, stored.get(obj.pk, {}), snapshot(obj))
+            for obj, _fields in formset.changed_objects
+        ]
+        history_record(changes=changes, user=request.user)  # type: ignore[arg-type]
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         history_record(changes=[Change(obj, self._snapshot(obj), {})], user=request.user)  # type: ignore[arg-type]

@@ -385,3 +385,59 @@ def test_the_api_writes_nothing(year, reviewer, method):
         assert response.status_code in (403, 404, 405), (url, response.status_code)
     assert AuditEntry.objects.count() == before
     assert Activity.objects.count() == 0
+
+
+def test_a_period_with_history_can_still_be_edited_in_the_admin_and_its_events_stay(
+    year, reviewer, administrator
+):
+    services.period_lock(period=year.period, user=reviewer, reason="Khóa")
+    services.period_reopen(period=year.period, user=reviewer, reason="Mở lại")
+    events = list(PeriodEvent.objects.filter(period=year.period).order_by("pk"))
+    data = {
+        "year": 2025,
+        "deadline": "10/12/2025",
+        "data_cutoff": "",
+        "events-TOTAL_FORMS": str(len(events)),
+        "events-INITIAL_FORMS": str(len(events)),
+    }
+    for i, event in enumerate(events):
+        data[f"events-{i}-id"] = str(event.pk)
+        data[f"events-{i}-period"] = str(year.period.pk)
+    response = client_for(administrator).post(
+        reverse("admin:indicators_reportingperiod_change", args=[year.period.pk]), data
+    )
+    assert response.status_code == 302
+    assert list(PeriodEvent.objects.filter(period=year.period).order_by("pk")) == events
+    entry = AuditEntry.objects.get(object_type="reportingperiod", field="deadline")
+    assert (entry.old_value, entry.new_value) == ("05/12/2025", "10/12/2025")
+
+
+def test_a_succession_added_beside_an_administrative_unit_in_the_admin_is_kept(
+    province, administrator
+):
+    from institutions.models import UnitSuccession
+
+    old = province.commune_a
+    response = client_for(administrator).post(
+        reverse("admin:institutions_administrativeunit_change", args=[old.pk]),
+        {
+            "code": old.code,
+            "name": old.name,
+            "level": old.level,
+            "parent": old.parent_id,
+            "valid_from": "",
+            "valid_to": "30/06/2025",
+            "succession_to-TOTAL_FORMS": "1",
+            "succession_to-INITIAL_FORMS": "0",
+            "succession_to-0-successor": province.commune_b.pk,
+            "succession_to-0-effective_on": "01/07/2025",
+            "succession_to-0-source": "NQ 1664",
+            "succession_to-0-confidence": "",
+            "succession_from-TOTAL_FORMS": "0",
+            "succession_from-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    line = UnitSuccession.objects.get()
+    assert ("effective_on", "", "01/07/2025") in lines("unitsuccession", line.pk)
+    assert ("valid_to", "", "30/06/2025") in lines("administrativeunit", old.pk)
