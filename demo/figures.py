@@ -397,7 +397,8 @@ def demo_figures_seed(
             )
 
         seeded = list(submissions.values())
-        SubmissionEvent.objects.filter(submission__in=seeded).delete()
+        # The demo rewrites its own history (append-only everywhere else).
+        SubmissionEvent._base_manager.filter(submission__in=seeded).delete()
         Activity.objects.filter(submission__in=seeded).delete()
 
         events = []
@@ -418,7 +419,7 @@ def demo_figures_seed(
         # `at` is auto_now_add, which bulk_create overrides; put the history's dates back.
         for event in events:
             event.at = event._demo_at
-        SubmissionEvent.objects.bulk_update(events, ["at"], batch_size=500)
+        SubmissionEvent._base_manager.bulk_update(events, ["at"], batch_size=500)
 
         figures, activities = _figures_and_activities(plans, submissions, values)
         value_fields = [

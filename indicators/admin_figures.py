@@ -18,6 +18,7 @@ from indicators.models import (
     Submission,
     SubmissionEvent,
 )
+from institutions.admin_history import AuditedAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,32 +32,44 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class PeriodEventInline(admin.TabularInline):
-    model = PeriodEvent
+class HistoryInline(admin.TabularInline):
+    """History shown beside its object, never added, changed or deleted."""
+
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "reason", "user", "at"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class PeriodEventInline(HistoryInline):
+    model = PeriodEvent
+    readonly_fields = ["action", "reason", "user", "at"]
+
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(AuditedAdmin):
     list_display = ["year", "deadline", "state", "locked_at"]
     # Locking and reopening are recorded services with a reason: the period page does them.
     readonly_fields = ["state", "locked_at", "locked_by", "lock_reason"]
     inlines = [PeriodEventInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # A period that was ever locked keeps its history (PeriodEvent is PROTECTed too).
+        if obj is not None and isinstance(obj, ReportingPeriod) and obj.events.exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
-class SubmissionEventInline(admin.TabularInline):
+
+class SubmissionEventInline(HistoryInline):
     model = SubmissionEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ["from_state", "to_state", "reason", "user", "at"]
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Submission)

@@ -7,3 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("Kế hoạch, chỉ tiêu và số liệu")
+
+    def ready(self) -> None:
+        # The institutions layer keeps its history and asks about approved reports
+        # through these two hooks (it cannot import this layer).
+        from indicators.services.audit import audit_record
+        from indicators.services.settled import institution_guard
+        from institutions.services.history import (
+            history_recorder_register,
+            institution_guard_register,
+        )
+
+        history_recorder_register(audit_record)
+        institution_guard_register(institution_guard)

@@ -184,6 +184,40 @@ def validate_reminder_days(text: str) -> None:
         ) from None
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """History rows are written once and kept: no bulk change, no bulk delete."""
+
+    def update(self, **kwargs: object) -> int:
+        raise ValidationError(_("Lịch sử thay đổi không sửa được."), code="append_only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("Lịch sử thay đổi không xóa được."), code="append_only")
+
+    # bulk_update goes through update(); named so that the refusal is explicit.
+    def bulk_update(self, *args: object, **kwargs: object) -> int:
+        raise ValidationError(_("Lịch sử thay đổi không sửa được."), code="append_only")
+
+
+class AppendOnlyModel(models.Model):
+    """A history row (AuditEntry, SubmissionEvent, PeriodEvent): saved once,
+    never changed nor deleted, by a page, the admin, the API or a script using
+    the ORM. (The demo seeder rewrites its own history through
+    `_base_manager`, on a demo database only.)"""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Lịch sử thay đổi không sửa được."), code="append_only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+        raise ValidationError(_("Lịch sử thay đổi không xóa được."), code="append_only")
+
+
 class PeriodState(models.TextChoices):
     OPEN = "open", _("Đang mở")
     LOCKED = "locked", _("Đã khóa")
@@ -256,14 +290,15 @@ class ReportingPeriod(models.Model):
             return []
 
 
-class PeriodEvent(models.Model):
+class PeriodEvent(AppendOnlyModel):
     """Locking and reopening of a period, kept for ever."""
 
     class Action(models.TextChoices):
         LOCK = "lock", _("Khóa")
         REOPEN = "reopen", _("Mở lại")
 
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: a period with lock history cannot be deleted (it would take its history along).
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("thao tác"), max_length=10, choices=Action.choices)
     reason = models.TextField(_("lý do"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -346,10 +381,10 @@ class Submission(models.Model):
         return self.state in EDITABLE_STATES
 
 
-class SubmissionEvent(models.Model):
+class SubmissionEvent(AppendOnlyModel):
     """Every state change of a submission: who, when, from, to, why."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
     from_state = models.CharField(max_length=10, choices=SubmissionState.choices, blank=True)
     to_state = models.CharField(max_length=10, choices=SubmissionState.choices)
     reason = models.TextField(_("lý do"), blank=True)
@@ -562,11 +597,11 @@ class Activity(models.Model):
         ]
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Who changed what, when, from which value to which (never deleted)."""
 
     submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+        Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
     )
     object_type = models.CharField(_("đối tượng"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("mã đối tượng"))

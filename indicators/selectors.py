@@ -116,6 +116,14 @@ def institutions_for_submission(submission: Submission) -> QuerySet[Institution]
     assigned = Institution.objects.filter(reporting_unit_id=submission.reporting_unit_id).open_in(
         submission.period.year
     )
+    # Figures another unit's report has sent or had approved stay in that report.
+    settled_elsewhere = (
+        Figures.objects.filter(year=submission.period.year)
+        .exclude(submission=submission)
+        .exclude(submission__state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED])
+        .values("institution_id")
+    )
+    assigned = assigned.exclude(pk__in=settled_elsewhere)
     held = Figures.objects.filter(submission=submission).values("institution_id")
     return (
         Institution.objects.filter(Q(pk__in=assigned.values("pk")) | Q(pk__in=held))

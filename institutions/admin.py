@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from institutions.admin_history import AuditedAdmin
 from institutions.models import (
     AdministrativeUnit,
     Category,
@@ -18,6 +22,7 @@ from institutions.models import (
     ReportingUnit,
     UnitSuccession,
 )
+from institutions.services.history import institution_change_problems
 
 
 class ValidityFilter(admin.SimpleListFilter):
@@ -78,7 +83,7 @@ class PredecessorInline(admin.TabularInline):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["level", ValidityFilter, "valid_from", "valid_to"]
     search_fields = ["code", "name", "parent__name"]
@@ -88,7 +93,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(admin.ModelAdmin):
+class UnitSuccessionAdmin(AuditedAdmin):
     list_display = ["predecessor", "successor", "effective_on", "confidence"]
     list_filter = ["effective_on", "confidence"]
     search_fields = ["predecessor__name", "successor__name", "predecessor__code", "successor__code"]
@@ -97,7 +102,7 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingUnit)
-class ReportingUnitAdmin(admin.ModelAdmin):
+class ReportingUnitAdmin(AuditedAdmin):
     list_display = [
         "code",
         "name",
@@ -122,14 +127,51 @@ class ReportingUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ["code", "name", "name_en", "family", "admin_level", "sort_order"]
     list_filter = ["family", "admin_level"]
     search_fields = ["code", "name", "name_en"]
 
 
+class InstitutionForm(forms.ModelForm):
+    """Approved stays approved: a change that would alter the attainment of a
+    year already approved or locked is refused, naming the report."""
+
+    class Meta:
+        model = Institution
+        fields = [
+            "code",
+            "name",
+            "category",
+            "admin_unit",
+            "reporting_unit",
+            "opened_year",
+            "closed_year",
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk is None or self.errors:
+            return data
+        stored = Institution.objects.get(pk=self.instance.pk)
+        after = Institution(
+            pk=stored.pk,
+            code=stored.code,
+            opened_year=data.get("opened_year", stored.opened_year),
+            closed_year=data.get("closed_year"),
+            category=data.get("category", stored.category),
+            admin_unit=data.get("admin_unit", stored.admin_unit),
+            reporting_unit=data.get("reporting_unit", stored.reporting_unit),
+        )
+        problems = institution_change_problems([(stored, after)]).get(stored.pk, {})
+        for name, message in problems.items():
+            self.add_error(name, message[:1].upper() + message[1:] + ".")
+        return data
+
+
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(AuditedAdmin):
+    form = InstitutionForm
     list_display = [
         "code",
         "name",
@@ -174,3 +216,30 @@ class InstitutionAdmin(admin.ModelAdmin):
     @admin.display(description=_("năm ngừng hoạt động"), ordering="closed_year")
     def closed(self, obj: Institution) -> str:
         return "" if obj.closed_year is None else str(obj.closed_year)
+
+
+# Users' roles (groups) and rights: every change kept like any other admin change.
+# Their scope (the reporting units they report for) is ReportingUnit.members,
+# kept by ReportingUnitAdmin above.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    audited_fields = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+    )
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+    audited_fields = ("name", "permissions")

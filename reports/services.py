@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Plan, ReportingPeriod, SubmissionState
 from indicators.services import period_lock
+from indicators.services.audit import audit_changes, audit_snapshot
 from institutions.roles import Account
 from reports.dashboards.selectors import two_tier_on
 from reports.models import IssuedReport, ReportDraft
@@ -37,6 +38,8 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "difficulties",
     "proposals",
 )
+
+DRAFT_AUDITED: tuple[str, ...] = (*EDITABLE_FIELDS, "issued_at")
 
 # The plan's "Nơi nhận" addresses the province's own offices (the plan is issued
 # by the People's Committee); the department's report goes *to* the Committee, so
@@ -121,6 +124,8 @@ def report_draft_update(
                 % {"year": draft.period.year},
                 code="issued",
             )
+        # Every saved version is kept: one audit line per field changed, old and new.
+        before = audit_snapshot(draft, DRAFT_AUDITED)
         if draft.is_issued:
             # The period was reopened (recorded by indicators.services): the
             # report changes, so it must be issued again.
@@ -146,6 +151,9 @@ def report_draft_update(
         draft.updated_by = user
         draft.full_clean()
         draft.save()
+        audit_changes(
+            obj=draft, before=before, after=audit_snapshot(draft, DRAFT_AUDITED), user=user
+        )
     return draft
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import ACTIVITY_OUTPUTS, Activity, AuditEntry, Submission
 from indicators.services.audit import audit_entry
-from indicators.services.common import ensure_editable, submission_write
+from indicators.services.common import ensure_editable, require_version, submission_write
 from institutions.roles import Account
 
 ACTIVITY_FIELDS = [
@@ -89,6 +89,7 @@ def activity_create(
     field audited. Raises ValidationError (field errors, locked, stale).
     Queries: the period and version checks, the institution, an INSERT and the
     audit lines in one bulk INSERT."""
+    require_version(version, user)
     with submission_write(submission, version):
         ensure_editable(submission)
         activity = Activity(
@@ -109,9 +110,13 @@ def activity_update(
     audited with their old and new values. Same checks and queries as
     `activity_create`, with an UPDATE."""
     submission = activity.submission
+    require_version(version, user)
     with submission_write(submission, version):
         ensure_editable(submission)
-        before = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
+        # "Before" from the database, not from `activity`: a ModelForm has already
+        # written the new values onto the instance it was given.
+        stored = Activity.objects.get(pk=activity.pk)
+        before = {k: getattr(stored, k) for k in ACTIVITY_FIELDS}
         for k, v in data.items():
             if k in ACTIVITY_FIELDS:
                 setattr(activity, k, v)
@@ -119,11 +124,12 @@ def activity_update(
     return activity
 
 
-def activity_delete(
-    *, activity: Activity, user: Account | None, version: int | None = None
-) -> Activity:
-    """Soft delete: the row stays, marked deleted, with an audit entry."""
+def activity_delete(*, activity: Activity, user: Account | None, version: int | None) -> Activity:
+    """Soft delete: the row stays, marked deleted, with an audit entry. The
+    version the page was built from is required (None only for the system):
+    a delete is a write like any other."""
     submission = activity.submission
+    require_version(version, user)
     with submission_write(submission, version):
         ensure_editable(submission)
         activity.is_deleted = True

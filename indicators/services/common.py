@@ -71,6 +71,19 @@ STALE_MESSAGE = (
 )
 
 
+VERSION_MISSING_MESSAGE = (
+    "Trang gửi lên thiếu phiên bản của báo cáo (hoặc phiên bản không hợp lệ): không có gì "
+    "được lưu hay xóa. Hãy tải lại trang rồi thử lại."
+)
+
+
+def require_version(version: object, user: Account | None) -> None:
+    """A person's write must say which version of the submission their page was
+    built from; only the system (`user=None`) may write without one."""
+    if user is not None and not isinstance(version, int):
+        raise ValidationError(_(VERSION_MISSING_MESSAGE), code="version_missing")
+
+
 def bump_version(submission: Submission, version: int | None) -> None:
     """Claim the next version, or refuse when `version` (what the user's page was
     built from) is no longer current. A conditional UPDATE, so it also holds on

@@ -62,11 +62,15 @@ def figures_save(
         last = selectors.last_year_values(list(rows), submission.period.year)
         # Figures of the year that another submission holds (an institution moved
         # between units): taken over by this one, never duplicated.
+        # Only from a submission still editable: figures sent or approved stay
+        # where they are (an approved report never changes behind its back).
         elsewhere = {
             f.institution_id: f
             for f in Figures.objects.filter(
                 year=submission.period.year, institution_id__in=list(rows)
-            ).exclude(submission=submission)
+            )
+            .exclude(submission=submission)
+            .select_related("submission__reporting_unit", "institution")
         }
         problems: list[RowProblem] = []
         result = FiguresSaveResult()
@@ -74,6 +78,27 @@ def figures_save(
         to_update: list[Figures] = []
         changes: list[tuple[Figures, Institution, list[tuple[str, object, object]]]] = []
         for inst_id, raw in rows.items():
+            held = elsewhere.get(inst_id)
+            if held is not None and not held.submission.is_editable:
+                problems.append(
+                    RowProblem(
+                        inst_id,
+                        institution_label(held.institution),
+                        "",
+                        "",
+                        _(
+                            "Số liệu năm %(year)s của thiết chế này thuộc báo cáo của %(unit)s "
+                            "(%(state)s): không chuyển sang báo cáo này được."
+                        )
+                        % {
+                            "year": submission.period.year,
+                            "unit": held.submission.reporting_unit.name,
+                            "state": held.submission.get_state_display(),
+                        },
+                        refs.get(inst_id),
+                    )
+                )
+                continue
             inst = institutions.get(inst_id)
             if inst is None:
                 problems.append(

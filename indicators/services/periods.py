@@ -11,8 +11,12 @@ from django.utils.translation import gettext as _
 
 from indicators.models import PeriodEvent, PeriodState, ReportingPeriod
 from indicators.selectors import current_plan
+from indicators.services.audit import audit_changes, audit_snapshot
 from indicators.services.common import ensure_period_open, require_reviewer
 from institutions.roles import Account, is_reviewer
+
+# What the audit trail keeps of a period (locking and reopening also have PeriodEvent).
+PERIOD_AUDITED = ("year", "deadline", "data_cutoff", "state", "lock_reason")
 
 
 def period_open(
@@ -36,9 +40,14 @@ def period_open(
                 "last": horizon,
             }
         )
-    period, _created = ReportingPeriod.objects.get_or_create(
-        year=year, defaults={"deadline": deadline or ReportingPeriod.default_deadline(year)}
-    )
+    with transaction.atomic():
+        period, created = ReportingPeriod.objects.get_or_create(
+            year=year, defaults={"deadline": deadline or ReportingPeriod.default_deadline(year)}
+        )
+        if created:
+            audit_changes(
+                obj=period, before={}, after=audit_snapshot(period, PERIOD_AUDITED), user=user
+            )
     return period
 
 
@@ -57,9 +66,14 @@ def period_set_deadline(
         )
     with transaction.atomic():
         ensure_period_open(period)
+        stored = ReportingPeriod.objects.get(pk=period.pk)
+        before = audit_snapshot(stored, PERIOD_AUDITED)
         period.deadline = deadline
         period.full_clean()
         period.save(update_fields=["deadline"])
+        audit_changes(
+            obj=period, before=before, after=audit_snapshot(period, PERIOD_AUDITED), user=user
+        )
     return period
 
 
@@ -89,6 +103,7 @@ def period_lock(*, period: ReportingPeriod, user: Account, reason: str) -> Repor
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if period.is_locked:
             raise ValidationError(_("Kỳ báo cáo năm %(year)s đã khóa rồi.") % {"year": period.year})
+        before = audit_snapshot(period, PERIOD_AUDITED)
         period.state = PeriodState.LOCKED
         period.locked_at = timezone.now()
         period.locked_by = user
@@ -96,6 +111,9 @@ def period_lock(*, period: ReportingPeriod, user: Account, reason: str) -> Repor
         period.save(update_fields=["state", "locked_at", "locked_by", "lock_reason"])
         PeriodEvent.objects.create(
             period=period, action=PeriodEvent.Action.LOCK, reason=reason, user=user
+        )
+        audit_changes(
+            obj=period, before=before, after=audit_snapshot(period, PERIOD_AUDITED), user=user
         )
     return period
 
@@ -111,9 +129,13 @@ def period_reopen(*, period: ReportingPeriod, user: Account, reason: str) -> Rep
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if not period.is_locked:
             raise ValidationError(_("Kỳ báo cáo năm %(year)s đang mở.") % {"year": period.year})
+        before = audit_snapshot(period, PERIOD_AUDITED)
         period.state = PeriodState.OPEN
         period.save(update_fields=["state"])
         PeriodEvent.objects.create(
             period=period, action=PeriodEvent.Action.REOPEN, reason=reason, user=user
+        )
+        audit_changes(
+            obj=period, before=before, after=audit_snapshot(period, PERIOD_AUDITED), user=user
         )
     return period

@@ -3,6 +3,7 @@ every cell checked, every problem named by line and column, all or nothing."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,12 @@ from django.utils.translation import gettext as _
 from institutions.importing import SourceRow
 from institutions.models import AdministrativeUnit, Category, Institution, ReportingUnit
 from institutions.parsing import parse_day
+from institutions.roles import Account
+from institutions.services.history import (
+    institution_change_problems,
+    institution_history_record,
+    institution_snapshot,
+)
 
 IMPORT_COLUMNS = (
     "code",
@@ -28,6 +35,7 @@ REQUIRED_COLUMNS = IMPORT_COLUMNS[:6]
 # Optional: a day on which the intended administrative unit was valid, for the
 # rare code that two units share in the same year (see `_resolve_admin_unit`).
 VALID_ON_COLUMN = "admin_unit_valid_on"
+_COLUMN_OF = {"admin_unit": "admin_unit_code", "category": "category"}
 _UPDATED_FIELDS = ["name", "category", "admin_unit", "reporting_unit", "opened_year", "closed_year"]
 
 
@@ -109,6 +117,8 @@ class _Reference:
     units_by_code: dict[str, list[AdministrativeUnit]]
     existing: dict[str, Institution]
     today: dt.date
+    # As stored before this file: for the history and the approved-stays-approved rule.
+    stored: dict[str, Institution] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)
 
 
@@ -118,12 +128,19 @@ def _reference_for(rows: Sequence[SourceRow], today: dt.date) -> _Reference:
     for unit in AdministrativeUnit.objects.filter(code__in=unit_codes):
         units_by_code.setdefault(unit.code, []).append(unit)
     codes = [r.values.get("code", "") for r in rows]
+    existing = {
+        i.code: i
+        for i in Institution.objects.filter(code__in=codes).select_related(
+            "category", "admin_unit", "reporting_unit"
+        )
+    }
     return _Reference(
         categories={c.code: c for c in Category.objects.all()},
         reporting_units={u.code: u for u in ReportingUnit.objects.all()},
         units_by_code=units_by_code,
-        existing={i.code: i for i in Institution.objects.filter(code__in=codes)},
+        existing=existing,
         today=today,
+        stored={code: copy.copy(i) for code, i in existing.items()},
     )
 
 
@@ -268,13 +285,20 @@ def _check_row(row: SourceRow, ref: _Reference) -> tuple[Institution | None, lis
     return institution, []
 
 
-def institutions_import(*, rows: Sequence[SourceRow], today: dt.date | None = None) -> ImportResult:
-    """Validate every row, then upsert all of them by code in one transaction.
+def institutions_import(
+    *, rows: Sequence[SourceRow], today: dt.date | None = None, user: Account | None = None
+) -> ImportResult:
+    """Validate every row, then upsert all of them by code in one transaction,
+    keeping every change (creation, rename, move, closure) in the audit trail
+    with `user` (None: the system).
 
     Guarantees: either every row is written or none is; on any problem raises
     `ValidationError` whose messages name the line and column of every problem
-    (not only the first). Queries: one per reference table, one for the
-    existing institutions, then one bulk upsert.
+    (not only the first). A change that would alter the attainment of a year
+    already approved or locked (`indicators.services.settled`) is such a
+    problem. Queries: one per reference table, one for the existing
+    institutions, three for the settled years, one bulk upsert, one to read the
+    new ids back and one bulk INSERT of audit lines.
     """
     if not rows:
         raise ValidationError(_("Tệp không có dòng dữ liệu nào."))
@@ -289,11 +313,22 @@ def institutions_import(*, rows: Sequence[SourceRow], today: dt.date | None = No
     ref = _reference_for(rows, today or dt.date.today())
     errors: list[str] = []
     ready: list[Institution] = []
+    line_of: dict[str, int] = {}
     for row in rows:
         institution, row_errors = _check_row(row, ref)
         errors.extend(row_errors)
         if institution is not None:
             ready.append(institution)
+            line_of[institution.code] = row.line
+    # Approved stays approved: no change that would alter a settled year's attainment.
+    refused = institution_change_problems(
+        [(ref.stored[i.code], i) for i in ready if i.code in ref.stored]
+    )
+    for institution in ready:
+        for name, message in refused.get(institution.pk, {}).items():
+            errors.append(
+                _cell_error(line_of[institution.code], _COLUMN_OF.get(name, name), message)
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -304,6 +339,23 @@ def institutions_import(*, rows: Sequence[SourceRow], today: dt.date | None = No
             unique_fields=["code"],
             update_fields=_UPDATED_FIELDS,
             batch_size=500,
+        )
+        ids = dict(
+            Institution.objects.filter(code__in=[i.code for i in ready]).values_list("code", "pk")
+        )
+        for institution in ready:
+            institution.pk = ids[institution.code]
+        institution_history_record(
+            changes=[
+                (
+                    institution,
+                    institution_snapshot(ref.stored[institution.code])
+                    if institution.code in ref.stored
+                    else {},
+                )
+                for institution in ready
+            ],
+            user=user,
         )
     created = sum(1 for i in ready if i.code not in ref.existing)
     return ImportResult(created=created, updated=len(ready) - created)

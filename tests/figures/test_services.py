@@ -168,9 +168,15 @@ def test_activities_are_soft_deleted_and_audited(year, officer_a):
             "participants": 300,
             "funding_state_budget": 5_000_000,
         },
+        version=year.submission_a.version,
     )
-    services.activity_update(activity=activity, user=officer_a, data={"participants": 350})
-    services.activity_delete(activity=activity, user=officer_a)
+    services.activity_update(
+        activity=activity,
+        user=officer_a,
+        data={"participants": 350},
+        version=year.submission_a.version,
+    )
+    services.activity_delete(activity=activity, user=officer_a, version=year.submission_a.version)
     activity.refresh_from_db()
     assert activity.is_deleted
     fields = list(AuditEntry.objects.filter(object_type="activity").values_list("field", flat=True))
@@ -190,5 +196,6 @@ def test_an_activity_may_not_name_another_units_institution(year, officer_a):
                 "task_group": "III.4",
                 "institution": year.library_b,
             },
+            version=year.submission_a.version,
         )
     assert "institution" in exc.value.error_dict
