@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators import selectors, services
+from indicators.changes import changes_since_review
 from indicators.excel import cell_problems, read_table, template_build
 from indicators.forms import (
     ActivityForm,
@@ -99,6 +100,7 @@ def _entry_context(
         "days_left": selectors.days_left(period),
         "activities": list(selectors.activities_for_submission(submission)),
         "history": selectors.submission_history(submission),
+        "changes_since": changes_since_review(submission) if reviewer else None,
         "States": SubmissionState,
         **extra,
     }
