@@ -15,6 +15,7 @@ from institutions.models import (
     AdministrativeUnit,
     Category,
     Institution,
+    RegistryChange,
     ReportingUnit,
     UnitSuccession,
 )
@@ -174,3 +175,23 @@ class InstitutionAdmin(admin.ModelAdmin):
     @admin.display(description=_("năm ngừng hoạt động"), ordering="closed_year")
     def closed(self, obj: Institution) -> str:
         return "" if obj.closed_year is None else str(obj.closed_year)
+
+
+@admin.register(RegistryChange)
+class RegistryChangeAdmin(admin.ModelAdmin):
+    """The registry's history, read only: proposals are decided on the reviewer's
+    page (institutions.services.registry), never edited here."""
+
+    list_display = ["proposed_at", "reporting_unit", "kind", "code", "state", "decided_by"]
+    list_filter = ["state", "kind"]
+    search_fields = ["code", "name", "reporting_unit__code"]
+    list_select_related = ["reporting_unit", "decided_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
