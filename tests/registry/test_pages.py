@@ -67,9 +67,7 @@ def test_the_queue_is_the_reviewers(province, officer_a, sector_reporter):
         assert client_for(someone).get(QUEUE).status_code == 403
 
 
-def test_the_reviewer_approves_and_rejects_from_the_queue(
-    registry, province, officer_a, reviewer
-):
+def test_the_reviewer_approves_and_rejects_from_the_queue(registry, province, officer_a, reviewer):
     rename = registry_change_propose(
         user=officer_a,
         reporting_unit=province.unit_a,
