@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views_home.home, name="home"),
     path("", include("indicators.urls")),
+    path("", include("institutions.urls")),
     path("", include("reports.urls")),
     path("api/v1/", include("reports.api_urls")),
 ]

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
+from indicators.changes import change_counts
 from indicators.fields import ALL_CATEGORIES, fields_for
 from indicators.models import (
     APPROVABLE_STATES,
@@ -46,7 +47,9 @@ from indicators.models import (
 from indicators.states import state_style
 from indicators.validation import values_of
 from institutions.models import Institution, ReportingUnit
-from institutions.roles import User, is_reporter, is_reviewer, reporting_units_for_user
+from institutions.roles import User, is_reviewer, reporting_units_for_user
+from institutions.roles import can_report_for as roles_can_report_for
+from institutions.selectors import pending_registry_changes_by_unit
 
 
 # ---------------------------------------------------------------- periods
@@ -296,6 +299,9 @@ class QueueRow:
     unit: ReportingUnit
     submission: Submission | None
     late: bool
+    # Set when asked for (review_queue(with_changes=True), completeness(registry=True)).
+    changes_since_review: int | None = None
+    pending_registry_changes: int = 0
 
     @property
     def state(self) -> str:
@@ -326,10 +332,14 @@ QUEUE_ORDER = {
 }
 
 
-def review_queue(period: ReportingPeriod, *, on: dt.date | None = None) -> list[QueueRow]:
+def review_queue(
+    period: ReportingPeriod, *, on: dt.date | None = None, with_changes: bool = False
+) -> list[QueueRow]:
     """One row per expected unit (and per unexpected unit that still submitted),
     in `QUEUE_ORDER` and by unit code within a state.
-    Two queries whatever the number of units or institutions."""
+    Two queries whatever the number of units or institutions; `with_changes`
+    adds each report sent again's count of changes since its last review
+    (indicators.changes.change_counts: two more at most)."""
     submissions = {
         s.reporting_unit_id: s
         for s in Submission.objects.filter(period=period).select_related(
@@ -349,6 +359,11 @@ def review_queue(period: ReportingPeriod, *, on: dt.date | None = None) -> list[
             sub = submissions[unit.pk]
             rows.append(QueueRow(unit, sub, _late(sub, period, on)))
     rows.sort(key=lambda row: (QUEUE_ORDER.get(row.state, len(QUEUE_ORDER)), row.unit.code))
+    if with_changes:
+        counts = change_counts(submissions.values())
+        for row in rows:
+            if row.submission is not None:
+                row.changes_since_review = counts.get(row.submission.pk)
     return rows
 
 
@@ -366,6 +381,8 @@ class Completeness:
     late: int
     days_left: int
     rows: list[QueueRow]
+    # Registry changes awaiting the reviewer (completeness(registry=True)).
+    pending_registry: int = 0
 
     @property
     def days_overdue(self) -> int:
@@ -376,11 +393,18 @@ class Completeness:
         return 100 * self.submitted / self.expected if self.expected else 0.0
 
 
-def completeness(period: ReportingPeriod, *, on: dt.date | None = None) -> Completeness:
+def completeness(
+    period: ReportingPeriod, *, on: dt.date | None = None, registry: bool = False
+) -> Completeness:
     """The review queue's rows with their counts (expected, sent, approved,
     waiting, returned, late): the one count of who was expected and who sent,
-    read by the review pages, the dashboards and the annual report. The queries of `review_queue`."""
+    read by the review pages, the dashboards and the annual report. The queries of `review_queue`;
+    `registry` adds, per unit, its changes to the registry awaiting the
+    reviewer (they move its denominators): one more query."""
     rows = review_queue(period, on=on)
+    pending = pending_registry_changes_by_unit() if registry else {}
+    for row in rows:
+        row.pending_registry_changes = pending.get(row.unit.pk, 0)
     expected_rows = [r for r in rows if getattr(r.unit, "institution_count", 0)]
     return Completeness(
         expected=len(expected_rows),
@@ -391,6 +415,7 @@ def completeness(period: ReportingPeriod, *, on: dt.date | None = None) -> Compl
         late=sum(1 for r in expected_rows if r.late),
         days_left=days_left(period, on=on),
         rows=rows,
+        pending_registry=sum(pending.values()),
     )
 
 
@@ -434,11 +459,8 @@ __all__ = [
 ]
 
 
-def can_report_for(user: User, unit_id: int) -> bool:
-    """Whether `user` enters figures for the unit (a member reporter). One query."""
-    if not is_reporter(user):
-        return False
-    return reporting_units_for_user(user).filter(pk=unit_id, members=user.pk).exists()
+# Who reports for a unit is one rule, institutions.roles.can_report_for.
+can_report_for = roles_can_report_for
 
 
 @dataclass(frozen=True)

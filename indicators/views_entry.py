@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators import selectors, services
+from indicators.changes import changes_since_review
 from indicators.excel import cell_problems, read_table, template_build
 from indicators.forms import (
     ActivityForm,
@@ -108,6 +109,7 @@ def _entry_context(
             if reviewer
             else []
         ),
+        "changes_since": changes_since_review(submission) if reviewer else None,
         "States": SubmissionState,
         **extra,
     }

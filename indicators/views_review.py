@@ -34,7 +34,7 @@ def review_queue(request: HttpRequest, year: int) -> HttpResponse:
     """Every unit expected in the period, with state, date sent, late or not.
     Three queries whatever the number of units or institutions."""
     period = selectors.get_period(year)
-    rows = selectors.review_queue(period)
+    rows = selectors.review_queue(period, with_changes=True)
     return render(
         request,
         "indicators/review_queue.html",
@@ -88,7 +88,7 @@ def completeness(request: HttpRequest, year: int) -> HttpResponse:
         "indicators/completeness.html",
         {
             "period": period,
-            "c": selectors.completeness(period),
+            "c": selectors.completeness(period, registry=True),
             "years": ReportingPeriod.objects.values_list("year", flat=True),
         },
     )

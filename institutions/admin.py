@@ -19,6 +19,7 @@ from institutions.models import (
     AdministrativeUnit,
     Category,
     Institution,
+    RegistryChange,
     ReportingUnit,
     UnitSuccession,
 )
@@ -243,3 +244,23 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
 @admin.register(Group)
 class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
     audited_fields = ("name", "permissions")
+
+
+@admin.register(RegistryChange)
+class RegistryChangeAdmin(admin.ModelAdmin):
+    """The registry's history, read only: proposals are decided on the reviewer's
+    page (institutions.services.registry), never edited here."""
+
+    list_display = ["proposed_at", "reporting_unit", "kind", "code", "state", "decided_by"]
+    list_filter = ["state", "kind"]
+    search_fields = ["code", "name", "reporting_unit__code"]
+    list_select_related = ["reporting_unit", "decided_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

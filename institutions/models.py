@@ -361,3 +361,172 @@ class Institution(models.Model):
                         }
                     }
                 )
+
+
+class RegistryChangeKind(models.TextChoices):
+    NEW = "new", _("Thêm thiết chế mới")
+    CLOSE = "close", _("Ngừng hoạt động")
+    RENAME = "rename", _("Đổi tên")
+    MOVE = "move", _("Chuyển đơn vị")
+
+
+class RegistryChangeState(models.TextChoices):
+    PENDING = "pending", _("Chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt")
+    REJECTED = "rejected", _("Bị từ chối")
+
+
+class RegistryChange(models.Model):
+    """An officer's proposal to change the registry of institutions, and the
+    reviewer's decision on it: the registry's history (who, when, old → new).
+
+    Only an approved change reaches `Institution`. The proposed values are
+    fields (those a kind uses are set, the others stay empty); `old_values`
+    is what the registry said when the change was proposed, as shown to people.
+    """
+
+    kind = models.CharField(_("loại thay đổi"), max_length=10, choices=RegistryChangeKind.choices)
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=RegistryChangeState.choices,
+        default=RegistryChangeState.PENDING,
+    )
+    # The unit that proposed it: the officer's own, and the scope it is seen in.
+    reporting_unit = models.ForeignKey(
+        ReportingUnit,
+        verbose_name=_("đơn vị đề xuất"),
+        on_delete=models.PROTECT,
+        related_name="registry_changes",
+    )
+    # Empty for a new institution until the change is approved.
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("thiết chế"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registry_changes",
+    )
+    # new: the first year open; close: the last year open (it still reports for
+    # it); rename and move: the first year the change applies to.
+    year = models.PositiveSmallIntegerField(_("năm áp dụng"))
+    code = models.CharField(_("mã"), max_length=40, blank=True)
+    name = models.CharField(_("tên"), max_length=300, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("loại"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    admin_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_unit = models.ForeignKey(
+        ReportingUnit,
+        verbose_name=_("đơn vị báo cáo mới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    old_values = models.JSONField(_("giá trị cũ"), default=dict, blank=True)
+    note = models.TextField(_("căn cứ, giải trình"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề xuất"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("đề xuất lúc"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi danh mục thiết chế")
+        verbose_name_plural = _("thay đổi danh mục thiết chế")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=Q(state="pending"),
+                name="registrychange_one_pending_per_institution",
+                violation_error_message=_(
+                    "Thiết chế này đang có một đề xuất thay đổi chờ duyệt: "
+                    "chờ Sở VHTTDL quyết định đề xuất đó trước."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="new") | Q(institution__isnull=False),
+                name="registrychange_institution_unless_new",
+                violation_error_message=_("Hãy chọn thiết chế cần thay đổi."),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "reporting_unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def subject(self) -> str:
+        """The institution the change is about, as people name it."""
+        if self.kind == RegistryChangeKind.NEW:
+            return f"{self.name} ({self.code})"
+        return str(self.old_values.get("institution", self.code))
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == RegistryChangeState.PENDING
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        """(what, old, new) for each value the change sets: the history's
+        "old → new". Reads category, admin_unit, target_unit and reporting_unit
+        (select them with the change)."""
+        old = self.old_values
+        if self.kind == RegistryChangeKind.NEW:
+            return [
+                (str(_("Mã")), "", self.code),
+                (str(_("Tên")), "", self.name),
+                (str(_("Loại")), "", str(self.category or "")),
+                (str(_("Đơn vị hành chính")), "", self._unit_text(self.admin_unit)),
+                (str(_("Đơn vị báo cáo")), "", self.reporting_unit.name),
+                (str(_("Năm hoạt động")), "", str(self.year)),
+            ]
+        if self.kind == RegistryChangeKind.CLOSE:
+            return [
+                (str(_("Năm ngừng hoạt động")), str(old.get("closed_year") or ""), str(self.year))
+            ]
+        if self.kind == RegistryChangeKind.RENAME:
+            return [(str(_("Tên")), str(old.get("name", "")), self.name)]
+        rows = []
+        if self.target_unit_id:
+            rows.append(
+                (
+                    str(_("Đơn vị báo cáo")),
+                    str(old.get("reporting_unit", "")),
+                    self.target_unit.name if self.target_unit else "",
+                )
+            )
+        if self.admin_unit_id:
+            rows.append(
+                (
+                    str(_("Đơn vị hành chính")),
+                    str(old.get("admin_unit", "")),
+                    self._unit_text(self.admin_unit),
+                )
+            )
+        return rows
+
+    @staticmethod
+    def _unit_text(unit: AdministrativeUnit | None) -> str:
+        return f"{unit.name} ({unit.code})" if unit else ""

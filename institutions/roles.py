@@ -85,6 +85,14 @@ def get_reporting_unit_for_user(user: User, code: str) -> ReportingUnit:
     return unit
 
 
+def can_report_for(user: User, unit_id: int) -> bool:
+    """Whether `user` reports for the unit (a member officer or sector reporter):
+    who may enter its figures and propose changes to its institutions. One query."""
+    if not is_reporter(user):
+        return False
+    return reporting_units_for_user(user).filter(pk=unit_id, members=user.pk).exists()
+
+
 View = Callable[..., HttpResponse]
 
 

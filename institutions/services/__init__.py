@@ -2,6 +2,8 @@
 
 - reference.py: `reference_load` (load_reference), `categories_load`, `roles_ensure`
 - institution_import.py: `institutions_import` (import_institutions, seed_demo)
+- registry.py: `registry_change_propose`, `registry_change_approve`,
+  `registry_change_reject` (the registry under review)
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ from institutions.services.reference import (
     reference_load,
     roles_ensure,
 )
+from institutions.services.registry import (
+    approved_reports_touched,
+    registry_change_approve,
+    registry_change_propose,
+    registry_change_reject,
+)
 
 __all__ = [
     "IMPORT_COLUMNS",
@@ -30,8 +38,12 @@ __all__ = [
     "VALID_ON_COLUMN",
     "ImportResult",
     "_rows",
+    "approved_reports_touched",
     "categories_load",
     "institutions_import",
     "reference_load",
+    "registry_change_approve",
+    "registry_change_propose",
+    "registry_change_reject",
     "roles_ensure",
 ]
