@@ -114,6 +114,12 @@ ACCESS: dict[str, dict[str, str]] = {
     # Officer A's own unit.
     "indicators:entry_open": redirects(OFFICER_OWN_UNIT),  # to the year's submission
     "indicators:submission": OFFICER_OWN_UNIT,
+    "indicators:upload_download": OFFICER_OWN_UNIT,  # a kept upload, byte for byte
+    # The registry under review: a unit's page and proposals, the reviewer's queue.
+    "institutions:registry_index": redirects(ANY_LOGGED_IN),  # to one's unit, or the queue
+    "institutions:registry_unit": OFFICER_OWN_UNIT,
+    "institutions:registry_queue": REVIEWER_ONLY,
+    "institutions:registry_decide": post_only(REVIEWER_ONLY),
     "indicators:template": OFFICER_OWN_UNIT,
     "indicators:upload": OFFICER_OWN_UNIT_WRITE,
     "indicators:activity_create": OFFICER_OWN_UNIT_WRITE,
@@ -161,6 +167,9 @@ ADMIN_PAGES: dict[str, dict[str, str]] = {
         for model in ("accessattempt", "accesslog", "accessfailurelog")
     },
     "admin:axes_accesslog_delete": ADMIN_REFUSED,
+    # The registry's proposals are decided on the reviewer's page, never typed here.
+    "admin:institutions_registrychange_add": ADMIN_REFUSED,
+    "admin:institutions_registrychange_delete": ADMIN_REFUSED,
     "admin:axes_accessfailurelog_delete": ADMIN_REFUSED,
 }
 # admin/<app>/<model>/<id>/ (unnamed) sends the administrator to the change page.
@@ -222,6 +231,8 @@ class World:
     activity_pk: int
     job_pk: int
     institution: Institution
+    upload_pk: int
+    registry_change_pk: int
 
 
 @pytest.fixture
@@ -284,7 +295,27 @@ def world(province, officer_a, officer_b, sector_reporter, reviewer, administrat
         xlsx=b"PK",
         xlsx_sha256="0" * 64,
     )
-    return World(province, submission.pk, activity.pk, job.pk, library)
+    from indicators.models import UploadedFile
+    from institutions.models import RegistryChange, RegistryChangeKind
+
+    upload = UploadedFile.objects.create(
+        submission=submission,
+        uploaded_by=officer_a,
+        filename="so-lieu.csv",
+        size=2,
+        sha256="0" * 64,
+        content=b"x\n",
+        accepted=False,
+    )
+    change = RegistryChange.objects.create(
+        kind=RegistryChangeKind.RENAME,
+        reporting_unit=province.unit_a,
+        institution=library,
+        year=YEAR + 1,
+        name="Thư viện phường Yên Đỗ (mới)",
+        proposed_by=officer_a,
+    )
+    return World(province, submission.pk, activity.pk, job.pk, library, upload.pk, change.pk)
 
 
 def params(route: Route, w: World) -> dict[str, object]:
@@ -292,6 +323,9 @@ def params(route: Route, w: World) -> dict[str, object]:
     by_name: dict[str, dict[str, object]] = {
         "indicators:entry_open": {"year": YEAR, "unit_code": w.province.unit_a.code},
         "indicators:submission": {"pk": w.submission_pk},
+        "indicators:upload_download": {"pk": w.upload_pk},
+        "institutions:registry_unit": {"unit_code": w.province.unit_a.code},
+        "institutions:registry_decide": {"pk": w.registry_change_pk},
         "indicators:template": {"pk": w.submission_pk},
         "indicators:upload": {"pk": w.submission_pk},
         "indicators:activity_create": {"pk": w.submission_pk},
