@@ -117,13 +117,14 @@ def test_the_digest_lists_yesterdays_submissions_once(units):
         submission=sector_sub, from_state="draft", to_state="submitted"
     )
     at = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(15, 30)))
-    SubmissionEvent.objects.filter(pk=event.pk).update(at=at)
+    # Back-dated past the append-only rule, as a test may (SubmissionEvent._base_manager).
+    SubmissionEvent._base_manager.filter(pk=event.pk).update(at=at)
     older = SubmissionEvent.objects.create(
         submission=Submission.objects.get(reporting_unit=units.department),
         from_state="draft",
         to_state="submitted",
     )
-    SubmissionEvent.objects.filter(pk=older.pk).update(at=at - dt.timedelta(days=2))
+    SubmissionEvent._base_manager.filter(pk=older.pk).update(at=at - dt.timedelta(days=2))
 
     sent = reminders_send(on=MARK_14)
     assert sent.digests == 1
