@@ -74,9 +74,15 @@ def test_the_units_table_lists_the_districts_coloured_by_status(known, reviewer)
     assert "Thành phố Pleiku" in table and "Thị xã An Khê" in table
     # Pleiku's commune libraries: 1 of 4 = 25 %, off track; An Khê's: 2 of 2.
     row_a = table[table.index("Thành phố Pleiku") : table.index("Thị xã An Khê")]
-    assert re.search(r'status-off_track" data-status="off_track"><a [^>]*>25,0</a>', row_a)
+    assert re.search(
+        r'status-off_track" data-status="off_track"><a [^>]*>25,0<span class="visually-hidden"> Chậm tiến độ</span></a>',
+        row_a,
+    )
     row_b = table[table.index("Thị xã An Khê") :]
-    assert re.search(r'status-achieved" data-status="achieved"><a [^>]*>100,0</a>', row_b)
+    assert re.search(
+        r'status-achieved" data-status="achieved"><a [^>]*>100,0<span class="visually-hidden"> Đạt</span></a>',
+        row_b,
+    )
 
 
 def test_chart_data_and_its_table_carry_the_trend_from_the_baseline(known, reviewer):
