@@ -45,6 +45,7 @@ from indicators.models import (
     SubmissionState,
     TaskGroup,
 )
+from indicators.validation import CHANGE_COMMENT, change_warnings
 from institutions.models import Institution, Level, ReportingUnit, ReportingUnitKind
 
 YEARS = (2023, 2024, 2025, 2026)
@@ -206,6 +207,10 @@ def _values(institution: Institution, trend: tuple[float, float]) -> dict[int, d
     size = rng.randint(low, high) if high else 0
     growth = rng.uniform(0.08, 0.14) + trend[1]
     study_share = rng.uniform(0.28, 0.42)
+    # A commune centre keeps about the same clubs from year to year (the portal
+    # asks for an explanation of anything that moves more than threefold).
+    base_clubs = rng.randint(2, 6)
+    audience = rng.randint(25, 90)
 
     result: dict[int, dict[str, object]] = {}
     for year in YEARS:
@@ -234,9 +239,11 @@ def _values(institution: Institution, trend: tuple[float, float]) -> dict[int, d
             elif category == "CC_DIST":
                 clubs = rng.randint(4, 12)
             else:
-                clubs = rng.randint(1, 6) if values["clubs_or_classes"] else 0
+                clubs = max(1, base_clubs + rng.randint(-1, 1)) if values["clubs_or_classes"] else 0
             values["clubs_count"] = clubs
-            values["participants"] = clubs * rng.randint(25, 90) + rng.randint(50, 400)
+            values["participants"] = round(clubs * audience * rng.uniform(0.9, 1.1)) + rng.randint(
+                150, 250
+            )
         result[year] = values
     return result
 
@@ -350,6 +357,7 @@ def demo_figures_seed(
     ).values_list("reportingunit__code", "user__username"):
         members[unit_code].append(username)
 
+    _explain_large_changes(plans, values)
     returned = plans.get((OFFICER_B_UNIT, CURRENT_YEAR))
     if returned is not None:
         library = next(
@@ -443,6 +451,27 @@ def demo_figures_seed(
         "figures": len(figures),
         "activities": len(activities),
     }
+
+
+def _explain_large_changes(
+    plans: dict[tuple[str, int], _Plan], values: dict[str, dict[int, dict[str, object]]]
+) -> None:
+    """Follow the portal's own rule: a report that has been sent explains every
+    figure that moved more than threefold from last year (a centre that closed
+    or opened its clubs), as an officer would have had to before sending."""
+    for (_code, year), plan in plans.items():
+        if plan.state == SubmissionState.DRAFT:
+            continue
+        for institution in plan.institutions:
+            now, before = values[institution.code][year], values[institution.code].get(year - 1)
+            if before and change_warnings(institution.category.code, now, before):
+                now[CHANGE_COMMENT] = (
+                    "Năm nay thiết chế ngừng sinh hoạt câu lạc bộ, lớp năng khiếu."
+                    if before.get("clubs_or_classes") and not now.get("clubs_or_classes")
+                    else "Năm nay thiết chế mở lại câu lạc bộ, lớp năng khiếu."
+                    if now.get("clubs_or_classes") and not before.get("clubs_or_classes")
+                    else "Số lượt thay đổi theo số buổi sinh hoạt, hoạt động thực tế trong năm."
+                )
 
 
 def _by_user(

@@ -89,8 +89,8 @@ class TargetAdmin(admin.ModelAdmin):
     def _milestone(target: Target, year: int) -> str:
         for milestone in target.milestones.all():
             if milestone.year == year:
-                band = f" - {_number(milestone.value_max)}" if milestone.value_max else ""
-                return f"{_number(milestone.value)}{band} %"
+                band = f"–{_number(milestone.value_max)}" if milestone.value_max else ""
+                return f"{_number(milestone.value)}{band}\u00a0%"
         return "—"
 
     @admin.display(description=_("mục tiêu 2025"))

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Category, Institution, ReportingUnit
@@ -107,6 +108,12 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: the plan's transcription in English, if any."""
+        english = (get_language() or "vi").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
 
 class Target(models.Model):

@@ -28,7 +28,7 @@ STATE_STYLES: dict[str, StateStyle] = {
         _("Đang nhập"), "warning", "✎", _("đơn vị đang nhập, chưa gửi")
     ),
     SubmissionState.SUBMITTED: StateStyle(
-        _("Đã gửi, chờ duyệt"), "info", "⏳", _("đã gửi, Sở VHTTDL chưa xem xét")
+        _("Đã gửi, chờ duyệt"), "info", "◷", _("đã gửi, Sở VHTTDL chưa xem xét")
     ),
     SubmissionState.RETURNED: StateStyle(
         _("Bị trả lại"), "danger", "↩", _("Sở VHTTDL trả lại để đơn vị sửa và gửi lại")

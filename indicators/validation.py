@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from indicators.fields import FIELDS, FIELDS_BY_CODE, FieldSpec, FieldType, fields_for
+from institutions.models import Category
 
 # How far a quantity may move from last year before the officer must explain it.
 CHANGE_FACTOR = 3
@@ -46,6 +47,12 @@ class RowResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def _category_name(code: str) -> str:
+    """A category as users know it (“Thư viện cấp xã”), not its code."""
+    category = Category.objects.filter(code=code).first()
+    return category.display_name if category else code
 
 
 def is_blank(raw: object) -> bool:
@@ -145,7 +152,7 @@ def validate_row(
                             "%(field)s không áp dụng cho thiết chế loại %(category)s: "
                             "ô này phải để trống."
                         )
-                        % {"field": field_label(code), "category": category_code},
+                        % {"field": field_label(code), "category": _category_name(category_code)},
                         display(value),
                     )
                 )

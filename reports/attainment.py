@@ -108,15 +108,21 @@ def shown(value: Fraction | Decimal | None, places: int = 2) -> Decimal | None:
 
 
 def growth_target_text(
-    low: Decimal, high: Decimal | None, *, number: Callable[[Decimal], str]
+    low: Decimal,
+    high: Decimal | None,
+    *,
+    number: Callable[[Decimal], str],
+    percent: str = "%",
 ) -> str:
     """A yearly growth target as the plan writes it: a band ("tăng 10% - 15% mỗi
-    năm" → "10–15%/năm") or a floor ("≥ 10%/năm"). The one wording for the
-    report, its workbook and the dashboards; `number` formats each bound (the
-    report's fixed Vietnamese format, or the interface's locale)."""
-    per_year = "%/" + str(_("năm"))
+    năm" → "10–15%/năm") or a single rate ("tăng bình quân 10% mỗi năm" →
+    "10%/năm", met at that rate or above). The one wording for the report, its
+    workbook and the dashboards; `number` formats each bound (the report's fixed
+    Vietnamese format, or the interface's locale), `percent` is the sign as the
+    medium writes it (the pages keep a non-breaking space before it)."""
+    per_year = percent + "/" + str(_("năm"))
     if high is None:
-        return f"≥ {number(low)}{per_year}"
+        return f"{number(low)}{per_year}"
     return f"{number(low)}–{number(high)}{per_year}"
 
 

@@ -75,14 +75,24 @@ def _local_points(value: Decimal) -> str:
     return str(floatformat(value, "1g"))
 
 
+# The pages' percent sign: after a non-breaking space ("60,0 %"), as every value on them.
+PAGE_PERCENT = "\u00a0%"
+
+
 def growth_targets(row: GrowthRow) -> dict[str, str]:
     """A growth row's targets as the plan writes them, in the interface's number
     format: the one of `row.year`, the 2025 floor and the 2030 band (10–15%/năm
     whichever milestone applies to the year)."""
     return {
-        "year": growth_target_text(row.target, row.target_max, number=_local_number),
-        "2025": growth_target_text(row.target_2025, None, number=_local_number),
-        "2030": growth_target_text(row.target_2030, row.target_2030_max, number=_local_number),
+        "year": growth_target_text(
+            row.target, row.target_max, number=_local_number, percent=PAGE_PERCENT
+        ),
+        "2025": growth_target_text(
+            row.target_2025, None, number=_local_number, percent=PAGE_PERCENT
+        ),
+        "2030": growth_target_text(
+            row.target_2030, row.target_2030_max, number=_local_number, percent=PAGE_PERCENT
+        ),
     }
 
 
@@ -320,7 +330,7 @@ def build_dashboard(
         cards.append(
             Card(
                 row=row,
-                indicator_name=(indicator.name if indicator else row.indicator),
+                indicator_name=(indicator.display_name if indicator else row.indicator),
                 chart_id=chart_id,
                 value=headline(row),
                 status_label=STATUS_LABELS[row.status],

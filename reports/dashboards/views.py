@@ -252,7 +252,7 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
         "reports/dashboards/behind.html",
         {
             "row": row,
-            "indicator_name": indicator.name if indicator else row.indicator,
+            "indicator_name": indicator.display_name if indicator else row.indicator,
             "unit": unit,
             "year": data["year"],
             "which": which,

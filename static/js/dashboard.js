@@ -10,7 +10,7 @@
   var fmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 
   function formatPercent(value) {
-    return value === null || value === undefined ? "—" : fmt.format(value) + " %";
+    return value === null || value === undefined ? "—" : fmt.format(value) + "\u00a0%";
   }
 
   document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {

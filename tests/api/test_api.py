@@ -172,6 +172,11 @@ def test_the_schema_and_docs_are_served_without_a_cdn(client, db):
     html = docs.content.decode()
     assert "/static/vendor/redoc/redoc.standalone.js" in html
     assert "https://" not in html
+    # Nor does Redoc itself fetch an asset: its sidebar logo came from cdn.redoc.ly.
+    from django.conf import settings
+
+    redoc = (settings.BASE_DIR / "static/vendor/redoc/redoc.standalone.js").read_text("utf-8")
+    assert "cdn.redoc.ly" not in redoc
 
 
 def test_a_new_unit_sharing_an_old_code_is_chosen_by_year(client, published):

@@ -26,7 +26,7 @@ def test_an_officer_sees_their_districts_figures_including_those_awaiting_approv
     assert "25,0&nbsp;%" in comm  # 1 of 4
     assert 'data-status="off_track"' in comm
     assert "Cần tăng thêm 15,0 điểm % mỗi năm để đạt mục tiêu 2025." in comm
-    assert "còn chờ duyệt" in comm
+    assert "Có số liệu chờ duyệt" in comm
     # The communes under the district, and drill-down to the institutions.
     assert "Phường Yên Đỗ" in html[html.index('data-testid="units-table"') :]
     assert f"unit={known.p.district_a.pk}" in comm

@@ -256,3 +256,30 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(reference, settings) -> 
     assert not get_user_model().objects.exists()
     _seed("--force")
     assert Institution.objects.filter(code="TV-TINH").exists()
+
+
+def test_every_sent_demo_report_passes_the_portals_own_submit_check(reference) -> None:
+    # A report the demo shows as sent (or returned, or approved) could have been
+    # sent through the portal: every answer given, every change of more than
+    # threefold from last year explained (officer B's returned report included).
+    from indicators.validation import submit_problems, values_of
+
+    _seed()
+    figures = {
+        (f.institution_id, f.year): f
+        for f in Figures.objects.select_related("institution__category", "submission")
+    }
+    sent = [f for f in figures.values() if f.submission.state != SubmissionState.DRAFT]
+    assert sent
+    refused = []
+    for f in sent:
+        before = figures.get((f.institution_id, f.year - 1))
+        problems = submit_problems(
+            f.institution.category.code,
+            values_of(f),
+            last_year=values_of(before) if before else None,
+            change_comment=f.change_comment,
+        )
+        if problems:
+            refused.append((f.submission.reporting_unit.code, f.year, f.institution.code, problems))
+    assert not refused, refused[:5]

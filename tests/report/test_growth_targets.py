@@ -1,4 +1,4 @@
-"""The plan's growth targets as written: "≥ 10%/năm" by 2025 and "tăng 10% - 15%
+"""The plan's growth targets as written: "tăng bình quân 10% mỗi năm" (10%/năm) by 2025 and "tăng 10% - 15%
 mỗi năm" by 2030 (Milestone 2030: value 10, value_max 15), in every place the
 annual report prints them, whichever milestone applies to the report's year."""
 
@@ -25,7 +25,7 @@ def test_the_2025_report_gives_the_2030_column_the_plans_band(report_year) -> No
     for line in growth:
         # 2025 is the first phase, whose milestone has no upper end…
         assert line.row.target_max is None
-        assert line.target_2025 == "≥ 10%/năm"
+        assert line.target_2025 == "10%/năm"
         # …yet the 2030 column is the plan's 2030 target as written.
         assert line.target_2030 == "10–15%/năm"
 
@@ -38,7 +38,7 @@ def test_the_pdf_prints_the_2025_floor_and_the_2030_band(report_year) -> None:
     for code in GROWTH:
         row = html[html.index(f'data-target="{code}') :]
         cells = row[: row.index("</tr>")]
-        assert '<td class="c">≥ 10%/năm</td>\n      <td class="c">10–15%/năm</td>' in cells
+        assert '<td class="c">10%/năm</td>\n      <td class="c">10–15%/năm</td>' in cells
     pdf = report_file(draft=report_year.draft, fmt="pdf")
     pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages]
     body = "".join("".join(p for p in pages if "PHỤ LỤC" not in p).split())

@@ -187,9 +187,9 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
     period = draft.period
     year = period.year
     plan = current_plan()
-    indicator_names = dict(
-        Indicator.objects.filter(plan=plan).values_list("code", "name") if plan else []
-    )
+    indicator_names = {
+        i.code: i.display_name for i in (Indicator.objects.filter(plan=plan) if plan else [])
+    }
     graph = UnitGraph.load()
 
     rows = selectors.attainment_rows(year=year, graph=graph)
