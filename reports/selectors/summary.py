@@ -84,6 +84,12 @@ def aggregate(
     for a, b, q in needs.growth_pairs:
         growth_pairs[(a, b)].add(q)
 
+    # The numerator keys of each share year, with the yes answers each needs
+    # (a criterion of no field is met by nobody: left out).
+    meet_keys = {
+        y: [(f"meet_{y}_{_crit_key(crit)}", mask) for crit, mask in criteria.items() if mask]
+        for y in share_years
+    }
     groups: dict[tuple[int, int], dict[str, Any]] = {}
 
     def group(cell: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +118,15 @@ def aggregate(
     def add(g: dict[str, Any], key: str, value: int) -> None:
         g[key] = (g[key] or 0) + value
 
-    rows = cast(Iterable[dict[str, Any]], cells.order_by().values())
+    quantities = sorted(
+        {q for _y, q in needs.growth_years} | {q for _a, _b, q in needs.growth_pairs}
+    )
+    columns = [
+        *("kind", "category_id", "admin_unit_id", "year", "year_b", "state"),
+        *("reporting_unit_id", "state_b", "reporting_unit_b_id", "mask", "n"),
+        *(c for q in quantities for c in (f"n_{q}", f"sum_{q}", f"sum_b_{q}")),
+    ]
+    rows = cast(Iterable[dict[str, Any]], cells.order_by().values(*columns))
     for cell in rows:
         g = group(cell)
         if cell["kind"] == Kind.INSTITUTIONS:
@@ -138,17 +152,18 @@ def aggregate(
                 g[f"rep_{y}"] += cell["n"]
                 if waiting(cell["state"], cell["reporting_unit_id"]):
                     g[f"wait_{y}"] += cell["n"]
-                for crit, mask in criteria.items():
-                    if mask and cell["mask"] & mask == mask:
-                        g[f"meet_{y}_{_crit_key(crit)}"] += cell["n"]
+                have = cell["mask"]
+                for key, mask in meet_keys[y]:
+                    if have & mask == mask:
+                        g[key] += cell["n"]
             for q in growth_years.get(y, ()):
                 reported = cell[f"n_{q}"]
                 if reported:
                     g[f"qrep_{y}_{q}"] += reported
                     add(g, f"qsum_{y}_{q}", cell[f"sum_{q}"])
         else:
-            quantities = growth_pairs.get((cell["year"], cell["year_b"]))
-            if not quantities:
+            pair_quantities = growth_pairs.get((cell["year"], cell["year_b"]))
+            if not pair_quantities:
                 continue
             if not (
                 counted(cell["state"], cell["reporting_unit_id"])
@@ -158,7 +173,7 @@ def aggregate(
             wait = waiting(cell["state"], cell["reporting_unit_id"]) or waiting(
                 cell["state_b"], cell["reporting_unit_b_id"]
             )
-            for q in quantities:
+            for q in pair_quantities:
                 matched = cell[f"n_{q}"]
                 if not matched:
                     continue
