@@ -8,6 +8,9 @@ best of `--repeat` runs of: the province's rows for 2025 and 2026, every unit's
 rows (`attainment_by_unit`: the 2023-2025 districts and communes for 2025, the
 new communes for 2026), and the `attainment --year 2025 --format json` command;
 with the number of queries and the peak Python memory (tracemalloc) of each.
+Each engine measure runs twice: from the precomputed attainment (the default,
+"summary") and from the base tables ("live"), side by side; then the time of
+a full `rebuild_attainment`.
 """
 
 from __future__ import annotations
@@ -59,23 +62,40 @@ def child(scale: int, repeat: int) -> None:
     units_2026 = list(
         AdministrativeUnit.objects.valid_on(dt.date(2026, 1, 1)).exclude(level=Level.PROVINCE)
     )
-    results = [
-        measure("province 2025", lambda: attainment_rows(year=2025), repeat),
-        measure("province 2026", lambda: attainment_rows(year=2026), repeat),
-        measure(
-            f"all {len(units_2025)} units 2025",
-            lambda: attainment_by_unit(year=2025, units=units_2025),
-            repeat,
-        ),
-        measure(
-            f"all {len(units_2026)} units 2026",
-            lambda: attainment_by_unit(year=2026, units=units_2026),
-            repeat,
-        ),
+    results = []
+    for source in ("summary", "live"):
+        results += [
+            measure(
+                f"province 2025 ({source})",
+                lambda s=source: attainment_rows(year=2025, source=s),
+                repeat,
+            ),
+            measure(
+                f"province 2026 ({source})",
+                lambda s=source: attainment_rows(year=2026, source=s),
+                repeat,
+            ),
+            measure(
+                f"all {len(units_2025)} units 2025 ({source})",
+                lambda s=source: attainment_by_unit(year=2025, units=units_2025, source=s),
+                repeat,
+            ),
+            measure(
+                f"all {len(units_2026)} units 2026 ({source})",
+                lambda s=source: attainment_by_unit(year=2026, units=units_2026, source=s),
+                repeat,
+            ),
+        ]
+    results += [
         measure(
             "command --year 2025 --format json",
             lambda: call_command("attainment", year=2025, format="json", stdout=io.StringIO()),
             repeat,
+        ),
+        measure(
+            "rebuild_attainment",
+            lambda: call_command("rebuild_attainment", stdout=io.StringIO()),
+            1,
         ),
     ]
     child_report(scale, setup_s, results)

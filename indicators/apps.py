@@ -20,3 +20,5 @@ class IndicatorsConfig(AppConfig):
 
         history_recorder_register(audit_record)
         institution_guard_register(institution_guard)
+        # Keeps the precomputed attainment exact at every write (registers its watcher).
+        from indicators import summary  # noqa: F401

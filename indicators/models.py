@@ -17,7 +17,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from institutions.models import Category, Institution, ReportingUnit
+from institutions.changes import WatchedModel, WatchedQuerySet
+from institutions.models import AdministrativeUnit, Category, Institution, ReportingUnit
 
 
 class FieldCheckConstraint(models.CheckConstraint):
@@ -334,7 +335,10 @@ APPROVABLE_STATES = frozenset({SubmissionState.SUBMITTED})
 RETURNABLE_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.APPROVED})
 
 
-class Submission(models.Model):
+class Submission(WatchedModel):
+    # What the precomputed attainment is derived from (institutions/changes.py).
+    WATCHED_FIELDS = frozenset({"state", "reporting_unit", "period"})
+
     reporting_unit = models.ForeignKey(
         ReportingUnit,
         verbose_name=_("đơn vị báo cáo"),
@@ -369,6 +373,8 @@ class Submission(models.Model):
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("báo cáo của đơn vị")
@@ -410,7 +416,7 @@ class SubmissionEvent(AppendOnlyModel):
         return f"{self.from_state or '-'} → {self.to_state}"
 
 
-class Figures(models.Model):
+class Figures(WatchedModel):
     """One institution's figures for one year (DESIGN section 4).
 
     A field that does not apply to the institution's category stays null; a
@@ -451,6 +457,8 @@ class Figures(models.Model):
     change_comment = models.TextField(_("Giải trình biến động"), blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
+    objects = WatchedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("số liệu")
         verbose_name_plural = _("số liệu")
@@ -473,6 +481,14 @@ class Figures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution.code} {self.year}"
+
+
+# A figure's note, its explanation and its time stamp feed no attainment.
+Figures.WATCHED_FIELDS = frozenset(
+    f.name
+    for f in Figures._meta.concrete_fields
+    if f.name not in {"id", "note", "change_comment", "updated_at"}
+)
 
 
 class TaskGroup(models.TextChoices):
@@ -728,3 +744,70 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to} ({self.sent_on:%d/%m/%Y})"
+
+
+class AttainmentCell(models.Model):
+    """The precomputed attainment (indicators/summary.py): what the engine
+    aggregates, by administrative unit and category, kept exact in the
+    transaction of every write to institutions, submissions and figures.
+
+    Three kinds of row, one table so that the engine reads them in one query:
+
+    - INSTITUTIONS: `n` institutions opened in `year` and closed in `year_b`
+      (null: still open) — open counts, closures and openings in any year.
+    - FIGURES: `n` institutions open in `year` with figures for it in a
+      submission in `state` (submitted or approved) of `reporting_unit`, whose
+      yes answers are `mask` (bit i: `summary.YES_FIELDS[i]` is yes); per
+      quantity q, `n_q` reported it and `sum_q` is its total.
+    - PANEL: `n` institutions with counted figures in `year` (state,
+      reporting_unit) and in a later `year_b` (state_b, reporting_unit_b); per
+      quantity q, `n_q` reported it in both, `sum_q` and `sum_b_q` are its totals
+      over those in `year` and in `year_b` (the matched panel).
+    """
+
+    class Kind(models.IntegerChoices):
+        INSTITUTIONS = 1, "institutions"
+        FIGURES = 2, "figures"
+        PANEL = 3, "panel"
+
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    admin_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    year_b = models.PositiveSmallIntegerField(null=True)
+    state = models.CharField(max_length=10, blank=True)
+    reporting_unit = models.ForeignKey(
+        ReportingUnit, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    state_b = models.CharField(max_length=10, blank=True)
+    reporting_unit_b = models.ForeignKey(
+        ReportingUnit, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    mask = models.PositiveIntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
+    n_user_visits = models.PositiveIntegerField(default=0)
+    sum_user_visits = models.BigIntegerField(default=0)
+    sum_b_user_visits = models.BigIntegerField(default=0)
+    n_study_visitors = models.PositiveIntegerField(default=0)
+    sum_study_visitors = models.BigIntegerField(default=0)
+    sum_b_study_visitors = models.BigIntegerField(default=0)
+    n_total_visitors = models.PositiveIntegerField(default=0)
+    sum_total_visitors = models.BigIntegerField(default=0)
+    sum_b_total_visitors = models.BigIntegerField(default=0)
+    n_clubs_count = models.PositiveIntegerField(default=0)
+    sum_clubs_count = models.BigIntegerField(default=0)
+    sum_b_clubs_count = models.BigIntegerField(default=0)
+    n_participants = models.PositiveIntegerField(default=0)
+    sum_participants = models.BigIntegerField(default=0)
+    sum_b_participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ô tổng hợp đánh giá")
+        verbose_name_plural = _("bảng tổng hợp đánh giá")
+        indexes = [
+            models.Index(fields=["category", "admin_unit", "kind", "year"]),
+            models.Index(fields=["kind", "year", "year_b"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} {self.admin_unit_id}/{self.category_id}"

@@ -17,6 +17,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from institutions.changes import WatchedModel, WatchedQuerySet
+
 # Stands for "valid since before records begin" in the uniqueness constraint only.
 _EARLIEST = dt.date(1900, 1, 1)
 
@@ -281,7 +283,7 @@ class Category(models.Model):
         return self.name_en if (get_language() or "vi").startswith("en") else self.name
 
 
-class InstitutionQuerySet(models.QuerySet):
+class InstitutionQuerySet(WatchedQuerySet):
     def open_in(self, year: int) -> InstitutionQuerySet:
         """Open in `year`: opened on or before it and, if closed, not before it."""
         return self.filter(
@@ -289,7 +291,10 @@ class InstitutionQuerySet(models.QuerySet):
         )
 
 
-class Institution(models.Model):
+class Institution(WatchedModel):
+    # What the precomputed attainment is derived from (institutions/changes.py).
+    WATCHED_FIELDS = frozenset({"category", "admin_unit", "opened_year", "closed_year"})
+
     code = models.CharField(
         _("mã"),
         max_length=40,

@@ -9,6 +9,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
+from django.conf import settings
 from django.db.models import Count, FilteredRelation, Max, Min, Q, Sum
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from reports.attainment import (
     Status,
     shown,
 )
+from reports.selectors import summary
 from reports.selectors.plan import TargetView, current_plan_targets
 from reports.selectors.scope import UnitGraph
 from reports.visibility import APPROVED_ONLY, EVERY_SUBMITTED, Visibility
@@ -30,6 +32,9 @@ from reports.visibility import APPROVED_ONLY, EVERY_SUBMITTED, Visibility
 HUNDRED = Decimal(100)
 
 Which = Literal["meeting", "not_meeting", "not_reported"]
+# Where the aggregate is read from: the precomputed attainment (indicators/summary.py,
+# the default) or the base tables themselves ("live", kept for checks and comparison).
+Source = Literal["summary", "live"]
 
 
 def visibility_of(visibility: Visibility | None, approved_only: bool) -> Visibility:
@@ -96,14 +101,42 @@ class _Needs:
         return years
 
 
+def source_of(source: Source | None) -> Source:
+    """The source asked for, or the ATTAINMENT_SOURCE setting (default "summary")."""
+    chosen = source or getattr(settings, "ATTAINMENT_SOURCE", "summary")
+    if chosen not in ("summary", "live"):
+        raise ValueError(f"ATTAINMENT_SOURCE must be 'summary' or 'live', not {chosen!r}")
+    return chosen
+
+
 def _aggregate(
     *,
     needs: _Needs,
     category_ids: Iterable[int],
     unit_ids: frozenset[int] | None,
     visibility: Visibility,
+    source: Source | None = None,
 ) -> list[dict]:
-    """One query: per (category, admin unit), the counts and sums in `needs`."""
+    """One query: per (category, admin unit), the counts and sums in `needs`,
+    from the precomputed attainment, or live from the base tables (`source`;
+    also live when a target names a field the summary does not store)."""
+    if source_of(source) == "summary" and summary.can_serve(needs):
+        return summary.aggregate(
+            needs=needs, category_ids=category_ids, unit_ids=unit_ids, visibility=visibility
+        )
+    return _aggregate_live(
+        needs=needs, category_ids=category_ids, unit_ids=unit_ids, visibility=visibility
+    )
+
+
+def _aggregate_live(
+    *,
+    needs: _Needs,
+    category_ids: Iterable[int],
+    unit_ids: frozenset[int] | None,
+    visibility: Visibility,
+) -> list[dict]:
+    """One query over the base tables: per (category, admin unit), the counts and sums in `needs`."""
     rel = {y: f"f{y}" for y in needs.years}
     qs = Institution.objects.filter(category_id__in=list(category_ids))
     if unit_ids is not None:
@@ -427,6 +460,7 @@ def attainment_rows(
     approved_only: bool = False,
     plan: Plan | None = None,
     graph: UnitGraph | None = None,
+    source: Source | None = None,
 ) -> list[AttainmentRow]:
     """Every target of the plan (default: the current one) for one scope and
     year, in plan order. The scope is the plan's territory (`unit=None`), or the
@@ -436,6 +470,8 @@ def attainment_rows(
     categories, their milestones, all units and all succession edges (scope and
     territory; none when `graph` is passed, for pages that call the engine for
     several years), one aggregate — whatever the number of institutions.
+    The aggregate reads the precomputed attainment unless `source="live"` (or
+    the ATTAINMENT_SOURCE setting) asks for the base tables; both give the same rows.
     """
     targets = current_plan_targets(plan)
     if not targets:
@@ -452,6 +488,7 @@ def attainment_rows(
         category_ids=_all_category_ids(targets),
         unit_ids=unit_ids,
         visibility=visibility_of(visibility, approved_only),
+        source=source,
     )
     return _rows_for_groups(
         targets, groups, year=year, unit_code=unit.code if unit is not None else None
@@ -485,6 +522,7 @@ def attainment_table(
     approved_only: bool = False,
     plan: Plan | None = None,
     graph: UnitGraph | None = None,
+    source: Source | None = None,
 ) -> UnitTable:
     """`attainment_rows` for many units of one level at once, with the row of
     what stands above them and the territory's total. One aggregate over the
@@ -501,6 +539,7 @@ def attainment_table(
         category_ids=_all_category_ids(targets),
         unit_ids=territory,
         visibility=visibility_of(visibility, approved_only),
+        source=source,
     )
     by_unit: dict[int, list[dict]] = defaultdict(list)
     for g in groups:
@@ -534,12 +573,17 @@ def attainment_by_unit(
     units: Sequence[AdministrativeUnit],
     visibility: Visibility | None = None,
     approved_only: bool = False,
+    source: Source | None = None,
 ) -> dict[str, list[AttainmentRow]]:
     """`attainment_table`'s lines keyed by unit code (units outside the
     territory get rows over nothing: not applicable). Pass units valid in
     `year`: two units sharing a code (old and new 23563) would collide."""
     table = attainment_table(
-        year=year, units=units, visibility=visibility, approved_only=approved_only
+        year=year,
+        units=units,
+        visibility=visibility,
+        approved_only=approved_only,
+        source=source,
     )
     result = table.rows_by_code()
     for u in table.outside:
