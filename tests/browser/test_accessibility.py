@@ -19,9 +19,14 @@ AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
 
 
+AXE_SOURCE = AXE.read_text(encoding="utf-8") + "\n;undefined"
+
+
 def violations(page) -> list[str]:
     """The page's serious and critical axe violations, one line each."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: the portal's CSP refuses any inline
+    # <script>, which add_script_tag would insert, and the test must not weaken it.
+    page.evaluate(AXE_SOURCE)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{page.url} {v['id']} ({v['impact']}): {v['help']} — "
