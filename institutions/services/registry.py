@@ -165,7 +165,7 @@ def _require_reviewer(user: Account | None) -> None:
 
 def _lock_pending(change: RegistryChange) -> RegistryChange:
     fresh = (
-        RegistryChange.objects.select_for_update()
+        RegistryChange.objects.select_for_update(of=("self",))
         .select_related("institution", "reporting_unit", "target_unit", "admin_unit", "category")
         .get(pk=change.pk)
     )
