@@ -44,21 +44,17 @@ def broker_state() -> dict[str, Any]:
 
 
 def last_rebuild() -> dict[str, Any] | None:
-    """The last full rebuild of the precomputed figures, or None if none ran.
+    """The last full rebuild of the precomputed attainment (rebuild_attainment,
+    or a bulk write that rebuilds), or None if none ran since the database was made."""
+    from indicators.models import AttainmentRebuild
 
-    There is no rebuild command yet: until `rebuild_attainment` records its runs,
-    this reports the newest background job (a report file built by a worker)."""
-    from reports.models import ReportJob
-
-    job = ReportJob.objects.only("pk", "kind", "state", "requested_at", "finished_at").first()
-    if job is None:
+    run = AttainmentRebuild.objects.first()
+    if run is None:
         return None
     return {
-        "task": f"report_{job.kind}",
-        "id": job.pk,
-        "state": job.state,
-        "requested_at": job.requested_at.isoformat(),
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "task": "rebuild_attainment",
+        "finished_at": run.finished_at.isoformat(),
+        "cells": run.cells,
     }
 
 

@@ -746,6 +746,22 @@ class ReminderLog(models.Model):
         return f"{self.kind} → {self.to} ({self.sent_on:%d/%m/%Y})"
 
 
+class AttainmentRebuild(models.Model):
+    """One full rebuild of the precomputed attainment (rebuild_attainment, a bulk
+    load): when it ended and how many cells it wrote; /healthz shows the last."""
+
+    finished_at = models.DateTimeField(_("xong lúc"), auto_now_add=True)
+    cells = models.PositiveIntegerField(_("số ô"))
+
+    class Meta:
+        verbose_name = _("lần tính lại bảng tổng hợp")
+        verbose_name_plural = _("các lần tính lại bảng tổng hợp")
+        ordering = ["-finished_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%d/%m/%Y %H:%M} ({self.cells})"
+
+
 class AttainmentCell(models.Model):
     """The precomputed attainment (indicators/summary.py): what the engine
     aggregates, by administrative unit and category, kept exact in the

@@ -34,7 +34,13 @@ from typing import Any
 
 from django.db import connections, models, transaction
 
-from indicators.models import AttainmentCell, Figures, Submission, SubmissionState
+from indicators.models import (
+    AttainmentCell,
+    AttainmentRebuild,
+    Figures,
+    Submission,
+    SubmissionState,
+)
 from institutions import changes
 from institutions.models import Institution
 
@@ -252,7 +258,9 @@ def rebuild(*, using: str = "default") -> int:
             _insert_institutions(cursor, where, params)
             _insert_figures(cursor, where, params, None)
             _insert_panels(cursor, where, params, None)
-        return AttainmentCell.objects.using(using).count()
+        cells = AttainmentCell.objects.using(using).count()
+        AttainmentRebuild.objects.using(using).create(cells=cells)
+        return cells
 
 
 # --------------------------------------------------------------------------- watching

@@ -4,15 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def build(apps, schema_editor):
-    """Fill the summary from the figures already there. Uses today's summary
-    code: if a later migration changes the tables it reads, make this a no-op
-    and run `manage.py rebuild_attainment` instead."""
-    from indicators.summary import rebuild
-
-    rebuild(using=schema_editor.connection.alias)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -58,5 +49,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['category', 'admin_unit', 'kind', 'year'], name='indicators__categor_60b208_idx'), models.Index(fields=['kind', 'year', 'year_b'], name='indicators__kind_b726a2_idx')],
             },
         ),
-        migrations.RunPython(build, migrations.RunPython.noop),
+        # Filled by 0011_attainment_rebuild, once every table it reads exists.
     ]

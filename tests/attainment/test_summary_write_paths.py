@@ -98,8 +98,9 @@ def test_the_institutions_import_moves_and_closes_institutions_exactly(province,
         admin_unit=province.commune_a,
         reporting_unit=province.unit_a,
     )
+    # Sent, not approved: an approved year would refuse the move (approved stays approved).
     sub = Submission.objects.create(
-        reporting_unit=province.unit_a, period=period, state=SubmissionState.APPROVED
+        reporting_unit=province.unit_a, period=period, state=SubmissionState.SUBMITTED
     )
     Figures.objects.create(institution=library, year=2025, submission=sub, lll_services=True)
     row = {
