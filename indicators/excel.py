@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -200,18 +200,34 @@ class TooManyRows(Exception):
         self.sheet, self.row = sheet, row
 
 
-def read_table(data: bytes, filename: str, *, max_rows: int | None = MAX_UPLOAD_ROWS) -> Table:
+RowsConsumer = Callable[["Table"], None]
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    max_rows: int | None = MAX_UPLOAD_ROWS,
+    on_rows: RowsConsumer | None = None,
+    chunk_size: int = 2000,
+) -> Table:
     """Rows of an uploaded .xlsx (sheet «Số liệu», or the first sheet with a
     `institution_code` column) or .csv (UTF-8, comma or semicolon).
 
     A file of more than `max_rows` data rows (None: no cap), or an .xlsx that
     would unpack past MAX_XLSX_UNPACKED_BYTES (or its shared strings past
     MAX_SHARED_STRINGS_BYTES), gives one problem and no rows. The caps are
-    counted while reading: reading stops at the first row past them."""
+    counted while reading: reading stops at the first row past them.
+
+    With `on_rows`, rows are handed over `chunk_size` at a time while reading
+    (`table.rows` holds the chunk, then is emptied), so that a province-wide
+    file costs one chunk of memory, not its length; the returned table then has
+    the problems and columns but no rows."""
+    chunks = _Chunks(on_rows, chunk_size)
     try:
         if filename.lower().endswith(".csv"):
-            return _read_csv(data, max_rows)
-        return _read_xlsx(data, max_rows)
+            return _read_csv(data, max_rows, chunks)
+        return _read_xlsx(data, max_rows, chunks)
     except TooManyRows as stop:
         return Table(
             sheet=stop.sheet,
@@ -245,7 +261,24 @@ def _unpacked_sizes(data: bytes) -> tuple[int, int, int]:
         return sum(i.file_size for i in infos), shared, max(sheets, default=0)
 
 
-def _read_xlsx(data: bytes, max_rows: int | None) -> Table:
+@dataclass
+class _Chunks:
+    """Where read rows go: kept in the table (no consumer), or handed on by chunks."""
+
+    consumer: RowsConsumer | None
+    size: int
+
+    def full(self, table: Table) -> None:
+        if self.consumer is not None and len(table.rows) >= self.size:
+            self.flush(table)
+
+    def flush(self, table: Table) -> None:
+        if self.consumer is not None and table.rows:
+            self.consumer(table)
+            table.rows = []
+
+
+def _read_xlsx(data: bytes, max_rows: int | None, chunks: _Chunks) -> Table:
     try:
         total, shared, sheet = _unpacked_sizes(data)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -266,7 +299,7 @@ def _read_xlsx(data: bytes, max_rows: int | None) -> Table:
     try:
         for ws in sheets:
             rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-            table = _read_rows(ws.title, rows, max_rows)
+            table = _read_rows(ws.title, rows, max_rows, chunks)
             if table is not None:
                 return table
     finally:
@@ -274,7 +307,7 @@ def _read_xlsx(data: bytes, max_rows: int | None) -> Table:
     return Table(problems=[_no_header("")])
 
 
-def _read_csv(data: bytes, max_rows: int | None) -> Table:
+def _read_csv(data: bytes, max_rows: int | None, chunks: _Chunks) -> Table:
     """Decoded while read, never whole: a capped file costs its cap, not its size."""
     stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     try:
@@ -282,7 +315,7 @@ def _read_csv(data: bytes, max_rows: int | None) -> Table:
         stream.seek(0)
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         rows = (row[:MAX_COLUMNS] for row in csv.reader(stream, delimiter=delimiter))
-        table = _read_rows("csv", rows, max_rows)
+        table = _read_rows("csv", rows, max_rows, chunks)
     except UnicodeDecodeError:
         return Table(
             problems=[CellProblem("csv", None, "", "", _("Tệp CSV phải được lưu dạng UTF-8."))]
@@ -300,7 +333,10 @@ def _no_header(sheet: str) -> CellProblem:
     )
 
 
-def _read_rows(sheet: str, rows: Iterable[Sequence], max_rows: int | None) -> Table | None:
+def _read_rows(
+    sheet: str, rows: Iterable[Sequence], max_rows: int | None, chunks: _Chunks | None = None
+) -> Table | None:
+    chunks = chunks or _Chunks(None, 0)
     iterator = iter(rows)
     header: list[str] | None = None
     header_row = 0
@@ -361,6 +397,8 @@ def _read_rows(sheet: str, rows: Iterable[Sequence], max_rows: int | None) -> Ta
         }
         code_value = row[index[CODE_COLUMN]] if index[CODE_COLUMN] < len(row) else None
         table.rows.append(ImportRow(display(code_value), values, ref=number))
+        chunks.full(table)
+    chunks.flush(table)
     return table
 
 

@@ -9,7 +9,7 @@ services; services.figures_save(...)`), which re-exports the public names:
   `period_set_reminders`, `period_lock`, `period_reopen`
 - submissions.py: `submission_open`, `submission_check`, `submission_submit`,
   `submission_return`, `submission_approve`
-- figures.py: `figures_save`, `figures_import`
+- figures.py: `figures_save`, `figures_import`, `FiguresImportStream` (by chunks)
 - activities.py: `activity_create`, `activity_update`, `activity_delete`
 - uploads.py: `upload_record` (every uploaded file, kept)
 - common.py, audit.py: the transaction, lock and version rules every write
@@ -27,6 +27,7 @@ from indicators.services.activities import (
 from indicators.services.common import STALE_MESSAGE, FiguresInvalid, RowProblem
 from indicators.services.figures import (
     FIGURE_FIELDS,
+    FiguresImportStream,
     FiguresSaveResult,
     ImportRow,
     figures_import,
@@ -57,6 +58,7 @@ __all__ = [
     "STALE_MESSAGE",
     "FiguresInvalid",
     "FiguresSaveResult",
+    "FiguresImportStream",
     "ImportRow",
     "Problem",
     "RowProblem",

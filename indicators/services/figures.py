@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -201,6 +201,73 @@ class ImportRow:
     institution_code: str
     values: dict[str, object]
     ref: object = None
+
+
+@dataclass
+class FiguresImportStream:
+    """An import fed chunk by chunk (`add`), for the command's province-wide
+    files: memory for one chunk, not the file. Call it inside one transaction
+    and end with `finish`, which refuses everything on any problem, so the
+    whole file is still all or nothing. Each chunk goes through
+    `figures_import`, the web upload's rules; an institution code met twice
+    anywhere in the file is refused as in one chunk."""
+
+    year: int
+    user: Account | None
+    results: dict[int, FiguresSaveResult] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+    def add(self, rows: Sequence[ImportRow]) -> None:
+        fresh = []
+        for row in rows:
+            code = row.institution_code
+            if code and code in self.seen:
+                self.problems.append(
+                    RowProblem(
+                        None,
+                        code,
+                        "institution_code",
+                        code,
+                        _("Mã thiết chế bị lặp lại trong tệp."),
+                        row.ref,
+                    )
+                )
+                continue
+            if code:
+                self.seen.add(code)
+            fresh.append(row)
+        try:
+            saved = figures_import(rows=fresh, year=self.year, user=self.user)
+        except FiguresInvalid as exc:
+            self.problems.extend(exc.problems)
+            return
+        for unit_id, result in saved.items():
+            total = self.results.setdefault(unit_id, FiguresSaveResult())
+            total.created += result.created
+            total.updated += result.updated
+            total.unchanged += result.unchanged
+            total.warnings.extend(result.warnings)
+
+    def finish(
+        self, *, submit: bool = False, approve: bool = False
+    ) -> dict[int, FiguresSaveResult]:
+        """Submit (and approve) each unit the file touched; raise FiguresInvalid
+        with every problem of every chunk, if any, for the caller's transaction
+        to roll back."""
+        if submit and not self.problems:
+            for sub in Submission.objects.filter(
+                period__year=self.year, reporting_unit_id__in=list(self.results)
+            ):
+                try:
+                    submission_submit(submission=sub, user=self.user)
+                    if approve:
+                        submission_approve(submission=sub, user=self.user)
+                except FiguresInvalid as exc:
+                    self.problems.extend(exc.problems)
+        if self.problems:
+            raise FiguresInvalid(self.problems)
+        return self.results
 
 
 def figures_import(

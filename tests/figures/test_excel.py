@@ -316,3 +316,48 @@ def test_a_nul_character_in_a_csv_cell_is_named_not_a_server_error(year, officer
     assert (p.row, p.column) == (2, column)
     assert "NUL" in p.message
     assert not Figures.objects.filter(year=2025).exists()
+
+
+def _rows_file(tmp_path, lines: list[str]):
+    path = tmp_path / "tinh.csv"
+    path.write_text("institution_code,user_visits\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_figures_reads_by_chunks_and_stays_all_or_nothing(year, tmp_path, monkeypatch):
+    """Chunks of one row: the first institution is saved in its own chunk, the
+    bad value in the last chunk still refuses the whole file, and a code met
+    again in another chunk is named on its row."""
+    from indicators import excel
+
+    chunks = []
+    real = excel.read_table
+
+    def one_row_chunks(*args, **kwargs):
+        consumer = kwargs["on_rows"]
+        kwargs.update(chunk_size=1, on_rows=lambda t: (chunks.append(len(t.rows)), consumer(t)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("indicators.management.commands.import_figures.read_table", one_row_chunks)
+    path = _rows_file(tmp_path, ["TV-PLK,1500", "BT-PLK,", "TV-PLK,1600", "TV-AK,-5"])
+    with pytest.raises(CommandError) as refused:
+        call_command("import_figures", str(path), "--year", "2025")
+    assert chunks == [1, 1, 1, 1]
+    text = str(refused.value)
+    assert "dòng 4" in text and "lặp lại" in text  # TV-PLK again, three chunks later
+    assert "dòng 5" in text  # the negative count, in the last chunk
+    assert not Figures.objects.filter(year=2025).exists()  # the first chunk rolled back too
+
+
+def test_import_figures_saves_every_chunk_when_the_file_is_clean(year, tmp_path, monkeypatch):
+    from indicators import excel
+
+    real = excel.read_table
+    monkeypatch.setattr(
+        "indicators.management.commands.import_figures.read_table",
+        lambda *a, **k: real(*a, **{**k, "chunk_size": 1}),
+    )
+    path = _rows_file(tmp_path, ["TV-PLK,1500", "TV-AK,900"])
+    call_command("import_figures", str(path), "--year", "2025", stdout=io.StringIO())
+    saved = dict(Figures.objects.filter(year=2025).values_list("institution__code", "user_visits"))
+    assert saved == {"TV-PLK": 1500, "TV-AK": 900}

@@ -3,7 +3,9 @@
 The same rules as the web upload (indicators.validation through
 services.figures_import), for every reporting unit the file touches, all or
 nothing: one bad cell and nothing is saved, and the command exits non-zero
-listing every problem."""
+listing every problem. The file is read and saved 2,000 rows at a time inside
+one transaction (services.FiguresImportStream), so its memory does not grow
+with the file."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from indicators import services
 from indicators.excel import cell_problems, read_table
@@ -41,26 +44,31 @@ class Command(BaseCommand):
                 services.period_open(year=options["year"], user=None)
             except ValidationError as exc:
                 raise CommandError("\n".join(exc.messages)) from exc
-        table = read_table(path.read_bytes(), path.name, max_rows=None)
-        problems = list(table.problems)
-        results = {}
-        if not problems:
-            try:
-                results = services.figures_import(
-                    rows=table.rows,
-                    year=options["year"],
-                    user=None,
-                    submit=options["submit"],
-                    approve=options["approve"],
+        # Read and saved by chunks inside one transaction: constant memory for a
+        # province-wide file, and still all or nothing.
+        stream = services.FiguresImportStream(year=options["year"], user=None)
+        problems = []
+        try:
+            with transaction.atomic():
+                table = read_table(
+                    path.read_bytes(),
+                    path.name,
+                    max_rows=None,
+                    on_rows=lambda chunk: stream.add(chunk.rows),
                 )
-            except services.FiguresInvalid as exc:
-                problems = cell_problems(table, exc.problems)
-            except ValidationError as exc:
-                raise CommandError("\n".join(exc.messages)) from exc
+                problems = list(table.problems)
+                try:
+                    results = stream.finish(submit=options["submit"], approve=options["approve"])
+                except services.FiguresInvalid as exc:
+                    problems += cell_problems(table, exc.problems)
+                if problems:
+                    transaction.set_rollback(True)
+        except ValidationError as exc:
+            raise CommandError("\n".join(exc.messages)) from exc
         if problems:
             lines = [
                 f"{p.sheet} dòng {p.row or '-'} cột {p.column or '-'} [{p.value}]: {p.message}"
-                for p in problems
+                for p in sorted(problems, key=lambda p: (p.row or 0, p.column))
             ]
             raise CommandError(
                 f"Không nhập gì: {len(problems)} lỗi trong {path.name}.\n" + "\n".join(lines)
