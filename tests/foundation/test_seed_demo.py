@@ -21,6 +21,21 @@ from institutions.roles import Role, reporting_units_for_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_planner_statistics(django_db_setup, django_db_blocker) -> None:
+    """On PostgreSQL, vacuum and analyse once before these tests, outside any
+    test's transaction. Hundreds of earlier tests each rolled back their rows;
+    with autovacuum off (as on this machine's server) the dead rows stay, and the
+    planner's nested loops over them turned seed_demo's summary refreshes from
+    seconds into minutes. A production server keeps autovacuum on (README)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+
+
 @pytest.fixture(autouse=True)
 def _debug_on(settings) -> None:
     # As bin/demo runs it; with DEBUG off seed_demo wants --force (tested below).
