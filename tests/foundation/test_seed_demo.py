@@ -298,3 +298,11 @@ def test_every_sent_demo_report_passes_the_portals_own_submit_check(reference) -
         if problems:
             refused.append((f.submission.reporting_unit.code, f.year, f.institution.code, problems))
     assert not refused, refused[:5]
+
+
+def test_the_demo_load_ends_with_a_full_rebuild_of_the_precomputed_attainment(reference) -> None:
+    from indicators.models import AttainmentCell, AttainmentRebuild
+
+    _seed()
+    last = AttainmentRebuild.objects.first()
+    assert last is not None and last.cells == AttainmentCell.objects.count() > 0

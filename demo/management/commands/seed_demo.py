@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import io
 import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils.translation import gettext as _
 
@@ -130,6 +132,9 @@ class Command(BaseCommand):
         # Marked before the figures: a run stopped half-way is still the demo's.
         DemoMarker.objects.update_or_create(pk=1)
         counts = demo_figures_seed(institutions=demo.institutions, users=demo.users)
+        # A bulk load ends with a full rebuild of the precomputed attainment and, on
+        # PostgreSQL, fresh planner statistics (rebuild_attainment does both).
+        call_command("rebuild_attainment", stdout=io.StringIO())
         if not options["no_reports"]:
             try:
                 counts["issued_reports"] = demo_reports_issue(reviewer=demo.users["sovhttdl"])
