@@ -206,7 +206,26 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise ValidationError(_("Lịch sử thay đổi không sửa được."), code="append_only")
 
 
-class AppendOnlyModel(models.Model):
+class WrittenOnce(models.Model):
+    """A row saved once and then kept as it is: save() of an existing row and
+    delete() are refused, with the subclass's words for what it is."""
+
+    not_changed_message = _("Lịch sử thay đổi không sửa được.")
+    not_deleted_message = _("Lịch sử thay đổi không xóa được.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValidationError(self.not_changed_message, code="append_only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+        raise ValidationError(self.not_deleted_message, code="append_only")
+
+
+class AppendOnlyModel(WrittenOnce):
     """A history row (AuditEntry, SubmissionEvent, PeriodEvent): saved once,
     never changed nor deleted, by a page, the admin, the API or a script using
     the ORM. (The demo seeder rewrites its own history through
@@ -216,14 +235,6 @@ class AppendOnlyModel(models.Model):
 
     class Meta:
         abstract = True
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("Lịch sử thay đổi không sửa được."), code="append_only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
-        raise ValidationError(_("Lịch sử thay đổi không xóa được."), code="append_only")
 
 
 class PeriodState(models.TextChoices):
@@ -647,12 +658,15 @@ class AuditEntry(AppendOnlyModel):
         return f"{self.object_type}#{self.object_id}.{self.field}"
 
 
-class UploadedFile(models.Model):
+class UploadedFile(WrittenOnce):
     """Every file an officer uploaded into a submission, kept byte for byte with
     who, when and what came of it: accepted, or refused with its problem list.
     Append-only, like the issued reports. The bytes live in the database (as
     IssuedReport's and ReportJob's do): the app servers and workers share
     nothing but the database, so no shared disk or MEDIA_ROOT is needed."""
+
+    not_changed_message = _("Tệp đã tải lên không sửa được.")
+    not_deleted_message = _("Tệp đã tải lên không xóa được.")
 
     submission = models.ForeignKey(
         Submission, verbose_name=_("báo cáo"), on_delete=models.PROTECT, related_name="uploads"
@@ -680,14 +694,6 @@ class UploadedFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("Tệp đã tải lên không sửa được."), code="append_only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
-        raise ValidationError(_("Tệp đã tải lên không xóa được."), code="append_only")
 
 
 class ReminderKind(models.TextChoices):

@@ -9,11 +9,10 @@ the recorded activities, so that nothing is typed twice.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import ReportingPeriod
+from indicators.models import ReportingPeriod, WrittenOnce
 
 
 class ReportDraft(models.Model):
@@ -149,11 +148,14 @@ class ReportJob(models.Model):
         return self.state == self.State.DONE
 
 
-class IssuedReport(models.Model):
+class IssuedReport(WrittenOnce):
     """One issued version of a year's report, kept byte for byte: the PDF (signed
     when a certificate is configured) and the workbook exactly as issued, with
     their SHA-256, who issued them and when. Append-only: a reopening and a new
     issue make a new version, never a change to this one."""
+
+    not_changed_message = _("Báo cáo đã ban hành không sửa được.")
+    not_deleted_message = _("Báo cáo đã ban hành không xóa được.")
 
     period = models.ForeignKey(
         ReportingPeriod,
@@ -195,14 +197,6 @@ class IssuedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period.year} v{self.version} {self.number_and_symbol}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("Báo cáo đã ban hành không sửa được."), code="append_only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
-        raise ValidationError(_("Báo cáo đã ban hành không xóa được."), code="append_only")
 
     def file(self, fmt: str) -> bytes:
         return bytes(self.pdf if fmt == "pdf" else self.xlsx)
