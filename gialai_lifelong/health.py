@@ -1,7 +1,8 @@
 """/healthz: what a load balancer or a monitor asks each app server. No sign-in,
 no secrets (never a URL, a password or an exception's text): the database answers
-a SELECT 1, the broker a PING (or tasks run in-process), and when the summaries
-were last rebuilt. 200 when the database and the broker answer, 503 otherwise."""
+a SELECT 1, the broker a PING (or tasks run in-process), the cache a write and a
+read, and when the summaries were last rebuilt. 200 when the database and the
+broker answer, 503 otherwise: a cache that does not answer only slows pages down."""
 
 from __future__ import annotations
 
@@ -43,6 +44,20 @@ def broker_state() -> dict[str, Any]:
     return {"ok": ok, "kind": "redis"}
 
 
+def cache_state() -> dict[str, Any]:
+    """Whether the cache answers a write and a read back (informational: pages
+    are built without it, only slower)."""
+    from django.core.cache import cache
+
+    kind = "redis" if settings.CACHE_URL else "memory"
+    try:
+        cache.set("healthz", "ok", 10)
+        ok = cache.get("healthz") == "ok"
+    except Exception:  # the backend's own errors (redis...)
+        ok = False
+    return {"ok": ok, "kind": kind}
+
+
 def last_rebuild() -> dict[str, Any] | None:
     """The last full rebuild of the precomputed attainment (rebuild_attainment,
     or a bulk write that rebuilds), or None if none ran since the database was made."""
@@ -75,6 +90,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "status": "ok" if healthy else "unavailable",
             "database": {"ok": database, "vendor": connection.vendor},
             "broker": broker,
+            "cache": cache_state(),
             "last_rebuild": rebuild,
         },
         status=200 if healthy else 503,

@@ -210,12 +210,38 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # of four to six answers each is 3,000 fields, past Django's default of 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=20_000)
 
+# The cache: the parts of pages built once per version of the data
+# (reports/page_cache.py) and the API's throttle counts. CACHE_URL=redis://...
+# shares it between every process and app server (bin/serve names Redis);
+# without it each process keeps its own, in memory. PAGE_CACHE_SECONDS bounds how
+# long a part is kept (0: no cached parts; a write changes the version anyway).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL and CACHE_URL.split(":", 1)[0] not in ("redis", "rediss", "unix"):
+    raise ImproperlyConfigured(
+        "CACHE_URL không hợp lệ: chỉ hỗ trợ redis://máy:cổng/số / CACHE_URL must be redis://host:port/db"
+    )
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "gialai",
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 400},
+        }
+    )
+}
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    # Counted in the default cache (per server process, as no shared cache is set).
+    # Counted in the default cache: shared by every app server with CACHE_URL.
     "DEFAULT_THROTTLE_CLASSES": [
         "reports.throttling.AnonymousThrottle",
         "reports.throttling.SignedInThrottle",

@@ -59,7 +59,9 @@ QUANTITIES: tuple[str, ...] = (
 COUNTED_STATES = (SubmissionState.APPROVED.value, SubmissionState.SUBMITTED.value)
 # Past this many (unit, category) cells, one write rebuilds the whole table.
 REBUILD_ABOVE = 3000
-_LOCK_KEY = 3632_0001  # pg_advisory_xact_lock key of the summary
+# pg_advisory_xact_lock key of the summary, which every writer of the portal's
+# tables also takes first (reports/page_cache.py): one lock order for all.
+WRITERS_LOCK_KEY = 3632_0001
 
 Kind = AttainmentCell.Kind
 
@@ -204,7 +206,7 @@ def _lock(using: str) -> None:
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK_KEY])
 
 
 # --------------------------------------------------------------------------- writes

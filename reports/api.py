@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from indicators.models import Indicator, Plan, Target
 from institutions.models import AdministrativeUnit, Institution
+from reports import page_cache
 from reports.selectors import attainment_rows, resolve_unit
 from reports.serializers import AttainmentSerializer, IndicatorSerializer, InstitutionSerializer
 from reports.visibility import APPROVED_ONLY, attainment_access
@@ -166,14 +167,19 @@ class AttainmentView(APIView):
             )
         asked_approved = request.query_params.get("approved_only", "").lower() in {"1", "true"}
         visibility = APPROVED_ONLY if asked_approved else access.visibility
-        rows = attainment_rows(year=year, unit=unit, visibility=visibility)
-        data = {
-            "year": year,
-            "unit": unit,
-            "approved_only": visibility.approved_only,
-            "results": rows,
-        }
-        return Response(AttainmentSerializer(data).data)
+
+        def build() -> dict:
+            rows = attainment_rows(year=year, unit=unit, visibility=visibility)
+            data = {
+                "year": year,
+                "unit": unit,
+                "approved_only": visibility.approved_only,
+                "results": rows,
+            }
+            return AttainmentSerializer(data).data
+
+        vary = (year, unit.pk if unit is not None else None, visibility.key)
+        return Response(page_cache.cached_part("api-attainment", vary, build))
 
 
 # Redoc renders with styled-components, which writes <style> elements, and runs

@@ -203,3 +203,18 @@ class IssuedReport(WrittenOnce):
 
     def sha256(self, fmt: str) -> str:
         return self.pdf_sha256 if fmt == "pdf" else self.xlsx_sha256
+
+
+class DataVersion(models.Model):
+    """The version of everything the portal's pages show: one row whose random
+    token every write to the portal's tables replaces, in the writing
+    transaction (reports/page_cache.py). Cached parts of pages are keyed by it."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu")
+        verbose_name_plural = _("phiên bản dữ liệu")
+
+    def __str__(self) -> str:
+        return self.token

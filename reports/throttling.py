@@ -7,6 +7,7 @@ an operator changing REST_FRAMEWORK sees the new rate at once.
 
 from __future__ import annotations
 
+import logging
 import math
 
 from rest_framework import exceptions
@@ -15,15 +16,30 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+logger = logging.getLogger(__name__)
 
-class AnonymousThrottle(AnonRateThrottle):
+
+class _CountedInTheCache:
+    """Counts in the cache (Redis with CACHE_URL); when it does not answer, the
+    API stays open rather than failing every request."""
+
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[attr-defined]
+
+    def allow_request(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            return super().allow_request(request, view)  # type: ignore[misc]
+        except Exception:  # the cache backend's own errors (redis, memcached...)
+            logger.warning("Không đếm được yêu cầu / throttle cache unavailable", exc_info=True)
+            return True
 
 
-class SignedInThrottle(UserRateThrottle):
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+class AnonymousThrottle(_CountedInTheCache, AnonRateThrottle):
+    pass
+
+
+class SignedInThrottle(_CountedInTheCache, UserRateThrottle):
+    pass
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

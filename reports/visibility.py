@@ -36,6 +36,12 @@ class Visibility:
     submitted_from: frozenset[int] | None = None
 
     @property
+    def key(self) -> object:
+        """What a part of a page built for this visibility is cached by
+        (reports/page_cache.py)."""
+        return "every" if self.submitted_from is None else self.submitted_from
+
+    @property
     def approved_only(self) -> bool:
         return self.submitted_from is not None and not self.submitted_from
 

@@ -29,6 +29,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing cached (parts of pages, throttle counts):
+    a test's rollback brings back a data version an earlier test cached under."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def categories(db: None) -> dict[str, Category]:
     """The twelve categories of DESIGN section 2 and the persona groups, from the
     same reference file `load_reference` reads."""

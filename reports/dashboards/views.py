@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.models import Figures, PeriodState, ReportingPeriod, SubmissionState
@@ -18,6 +20,7 @@ from institutions.roles import (
     reporting_units_for_user,
     reviewer_required,
 )
+from reports import page_cache
 from reports import selectors as engine
 from reports.attainment import Status
 from reports.dashboards import access, presenters, selectors
@@ -72,6 +75,47 @@ def _page_year(request: HttpRequest) -> tuple[YearRange, int] | HttpResponse:
         return _bad_request(request, str(error), years)
 
 
+def _dashboard_body(
+    *,
+    years: YearRange,
+    year: int,
+    unit: AdministrativeUnit | None,
+    access: Access,
+    with_table: bool,
+) -> str:
+    """The part of a dashboard the engine computes (scorecard, cards, charts,
+    units table), built once per version of the data for the same scope, year
+    and viewer's access, and rendered without the request: whatever differs
+    between two viewers must be in the key below."""
+
+    def build() -> str:
+        dashboard = presenters.build_dashboard(
+            year=year,
+            first_year=years.first,
+            horizon=years.horizon,
+            unit=unit,
+            visibility=access.visibility,
+            indicators=selectors.indicator_names(years.plan),
+            table_units=selectors.table_units(year=year, unit=unit) if with_table else (),
+            can_drill=access.can_drill,
+            plan_number=years.plan.number,
+        )
+        context = {"dashboard": dashboard, "year": year, "legend": presenters.status_legend()}
+        return render_to_string("reports/dashboards/_dashboard_body.html", context)
+
+    vary = (
+        year,
+        unit.pk if unit is not None else None,
+        access.visibility.key,
+        access.can_drill,
+        with_table,
+        years.plan.pk,
+        years.first,
+        years.horizon,
+    )
+    return mark_safe(page_cache.cached_part("dashboard", vary, build))
+
+
 def _dashboard_page(
     request: HttpRequest,
     *,
@@ -82,25 +126,17 @@ def _dashboard_page(
     with_table: bool,
     extra: dict[str, object],
 ) -> HttpResponse:
-    dashboard = presenters.build_dashboard(
-        year=year,
-        first_year=years.first,
-        horizon=years.horizon,
-        unit=unit,
-        visibility=access.visibility,
-        indicators=selectors.indicator_names(years.plan),
-        table_units=selectors.table_units(year=year, unit=unit) if with_table else (),
-        can_drill=access.can_drill,
-        plan_number=years.plan.number,
-    )
+    body = _dashboard_body(years=years, year=year, unit=unit, access=access, with_table=with_table)
     return render(
         request,
         "reports/dashboards/dashboard.html",
         {
-            "dashboard": dashboard,
+            "body": body,
+            "unit": unit,
+            "plan_number": years.plan.number,
+            "approved_only": access.visibility.approved_only,
             "years": years,
             "year": year,
-            "legend": presenters.status_legend(),
             **extra,
         },
     )
@@ -280,16 +316,36 @@ def accountability(request: HttpRequest) -> HttpResponse:
     if isinstance(picked, HttpResponse):
         return picked
     years, year = picked
-    progress = selectors.submission_progress(year=year)
-    _attach_links(progress, year=year)
-    not_submitted = [
-        u for u in progress if u.submission_state in (selectors.NOT_STARTED, SubmissionState.DRAFT)
-    ]
-    returned = [u for u in progress if u.submission_state == SubmissionState.RETURNED]
-    behind = presenters.off_track(year=year, units=selectors.table_units(year=year, unit=None))
     period = ReportingPeriod.objects.filter(year=year).first()
-    # The freshness score over the plan's years up to the one shown.
-    freshness_years = list(range(years.first, year + 1))
+
+    def build() -> str:
+        progress = selectors.submission_progress(year=year)
+        _attach_links(progress, year=year)
+        not_submitted = [
+            u
+            for u in progress
+            if u.submission_state in (selectors.NOT_STARTED, SubmissionState.DRAFT)
+        ]
+        returned = [u for u in progress if u.submission_state == SubmissionState.RETURNED]
+        behind = presenters.off_track(year=year, units=selectors.table_units(year=year, unit=None))
+        # The freshness score over the plan's years up to the one shown.
+        freshness_years = list(range(years.first, year + 1))
+        context = {
+            "year": year,
+            "progress_total": len(progress),
+            "counts": selectors.progress_counts(progress),
+            "not_submitted": not_submitted,
+            "returned": returned,
+            "behind": behind,
+            "symbol": presenters.STATUS_SYMBOLS[Status.OFF_TRACK],
+            "status_label": presenters.STATUS_LABELS[Status.OFF_TRACK],
+            "freshness_years": freshness_years,
+            "freshness": freshness_by_unit(freshness_years),
+        }
+        return render_to_string("reports/dashboards/_accountability_body.html", context)
+
+    # Reviewers only, and they all see the same: keyed by the year alone.
+    body = page_cache.cached_part("accountability", (year, years.plan.pk, years.first), build)
     return render(
         request,
         "reports/dashboards/accountability.html",
@@ -298,15 +354,6 @@ def accountability(request: HttpRequest) -> HttpResponse:
             "year": year,
             "period": period,
             "period_open": period is not None and period.state == PeriodState.OPEN,
-            "progress_total": len(progress),
-            "counts": selectors.progress_counts(progress),
-            "not_submitted": not_submitted,
-            "returned": returned,
-            "behind": behind,
-            "indicators": selectors.indicator_names(years.plan),
-            "symbol": presenters.STATUS_SYMBOLS[Status.OFF_TRACK],
-            "status_label": presenters.STATUS_LABELS[Status.OFF_TRACK],
-            "freshness_years": freshness_years,
-            "freshness": freshness_by_unit(freshness_years),
+            "body": mark_safe(body),
         },
     )

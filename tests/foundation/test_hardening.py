@@ -235,3 +235,13 @@ def test_a_forged_forwarded_header_does_not_escape_the_api_throttle(settings) ->
         client.get("/api/v1/indicators/", headers={"X-Forwarded-For": f"10.9.9.{n}"})
     forged = client.get("/api/v1/indicators/", headers={"X-Forwarded-For": "10.9.9.99"})
     assert forged.status_code == 429
+
+
+def test_the_api_stays_open_when_the_cache_that_counts_requests_does_not_answer(settings) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    assert Client().get("/api/v1/indicators/").status_code == 200

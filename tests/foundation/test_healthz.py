@@ -34,8 +34,23 @@ def test_healthy_without_a_broker_tasks_run_in_process(settings):
         "status": "ok",
         "database": {"ok": True, "vendor": body["database"]["vendor"]},
         "broker": {"ok": True, "kind": "in-process"},
+        "cache": {"ok": True, "kind": "memory"},
         "last_rebuild": None,
     }
+
+
+def test_a_cache_that_does_not_answer_is_reported_but_the_portal_stays_up(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CACHE_URL = "redis://127.0.0.1:9/1"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CACHE_URL,
+        }
+    }
+    status, body = _health()
+    assert status == 200
+    assert body["cache"] == {"ok": False, "kind": "redis"}
 
 
 def test_it_reports_the_last_rebuild_of_the_precomputed_attainment():

@@ -212,6 +212,7 @@ def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, review
     status, _headers, health = browser.get("/healthz")
     assert status == 200, health[:500]
     assert json.loads(health)["broker"] == {"ok": True, "kind": "redis"}
+    assert json.loads(health)["cache"] == {"ok": True, "kind": "redis"}
 
     status, _headers, html = browser.get("/accounts/login/")
     assert status == 200
