@@ -4,6 +4,7 @@ selectors.py), shape (presenters.py), render."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -28,6 +29,8 @@ from reports.dashboards.forms import BehindForm
 from reports.dashboards.freshness import freshness_by_unit
 from reports.dashboards.years import BadYear, YearRange, selected_year, year_range
 from reports.visibility import Access, attainment_access
+
+BEHIND_PER_PAGE = 100
 
 # The data-entry and review pages belong to the figures capability (the
 # `indicators` namespace); link to them by name when they exist, else home.
@@ -270,17 +273,23 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
     if row is None:
         raise Http404("No such target")
     which = data["which"]
-    # The selector already joins category, administrative and reporting unit.
-    institutions = list(
+    # The selector already joins category, administrative and reporting unit; a
+    # province's list can hold tens of thousands: a page at a time (a page
+    # number out of range or not a number gives the last or the first page).
+    page = Paginator(
         engine.institutions_behind(
             target_code=row.target_code,
             year=data["year"],
             unit=unit,
             which=which,
             visibility=seen.visibility,
-        )
-    )
+        ),
+        BEHIND_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    institutions = list(page.object_list)
     _attach_reports(institutions, year=data["year"], user=request.user)
+    others = request.GET.copy()
+    others.pop("page", None)
     links = presenters.Links(enabled=True, year=data["year"])
     indicator = selectors.indicator_names(years.plan).get(row.indicator)
     return render(
@@ -295,6 +304,8 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
             "which_label": presenters.WHICH_LABELS[which],
             "tabs": presenters.drill_links(row, unit, links),
             "institutions": institutions,
+            "page": page,
+            "query": others.urlencode(),
             "status_label": presenters.STATUS_LABELS[row.status],
             "symbol": presenters.STATUS_SYMBOLS[row.status],
             "value": presenters.headline(row),

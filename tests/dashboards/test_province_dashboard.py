@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.conftest import client_for
+from tests.factories import InstitutionFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,33 @@ def test_the_public_opens_on_the_latest_issued_year_and_staff_on_the_working_one
     assert '<option value="2023" selected>' in public
     staff = client_for(reviewer).get("/dashboard/").content.decode()
     assert f'<option value="{latest}" selected>' in staff
+
+
+def test_a_long_list_behind_a_number_comes_a_hundred_at_a_time(known, reviewer):
+    # 246 more commune libraries in An Khê, none of which reported in 2024.
+    for i in range(246):
+        InstitutionFactory(
+            code=f"DAI-{i:03d}",
+            name=f"Thư viện dài {i:03d}",
+            category=category("LIB_COMM"),
+            admin_unit=known.p.commune_b,
+            reporting_unit=known.p.unit_b,
+            opened_year=2015,
+        )
+    client = client_for(reviewer)
+    url = "/dashboard/behind/?target=LIB_LLL_SERVICE:LIB_COMM&year=2024&which=not_reported"
+    first = client.get(url).content.decode()
+    # Pleiku's one library that did not report, and the 246.
+    assert 'data-testid="behind-heading">Chưa báo cáo: 247</h2>' in first
+    assert first.count("<tr><td>") == 100
+    assert "Từ 1 đến 100 trong 247" in first
+    # Page links keep the list's own parameters.
+    assert (
+        'href="?target=LIB_LLL_SERVICE%3ALIB_COMM&amp;year=2024&amp;which=not_reported&amp;page=2"'
+        in first
+    )
+    last = client.get(url + "&page=3").content.decode()
+    assert last.count("<tr><td>") == 47 and "Từ 201 đến 247 trong 247" in last
+    # A page past the end gives the last; one that is not a number, the first.
+    assert client.get(url + "&page=99").content.decode().count("<tr><td>") == 47
+    assert "Từ 1 đến 100" in client.get(url + "&page=abc").content.decode()

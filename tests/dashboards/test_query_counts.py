@@ -25,14 +25,14 @@ pytestmark = pytest.mark.django_db
 # Served (the same data again): the page without the engine's part (the
 # session, user and groups, plan and latest period, the data version, and the
 # reviewer's progress or the officer's unit, territory and what is left to do).
-# The drill-down is never cached: it adds the submissions the user may open and
-# the figures that point at them (2).
+# The drill-down is never cached: it adds the count of its list (shown a page at
+# a time), the submissions the user may open and the figures that point at them.
 PROVINCE_2024_REVIEWER = (24, 7)
 PROVINCE_2024_PUBLIC = (14, 3)
 UNIT_2024_OFFICER = (29, 12)
 # The freshness table adds 3 queries and 2 per year shown (2023-2024).
 ACCOUNTABILITY_2024 = (15 + 3 + 2 * 2 + 1, 7)
-BEHIND_2024 = (20, 20)
+BEHIND_2024 = (21, 21)
 
 
 def grow(known, n: int = 15) -> None:

@@ -42,7 +42,13 @@ from pypdf import PdfReader
 from indicators.services import plan_load
 from reports.models import ReportJob
 from tests.conftest import PASSWORD
-from tests.factories import ReportingPeriodFactory
+from institutions.models import Level
+from tests.factories import (
+    AdministrativeUnitFactory,
+    InstitutionFactory,
+    ReportingPeriodFactory,
+    category,
+)
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
 
@@ -225,6 +231,20 @@ def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, review
         },
     )
     assert status == 200 and any(c.name == "sessionid" for c in browser.jar), stack.log_tail()
+
+    # The dashboard's computed part is kept in Redis and follows the data: a
+    # province library opened (committed by this test, in another process)
+    # makes its targets applicable at the next request, whichever worker answers.
+    idle = b'data-idle-target="LIB_LLL_SERVICE:LIB_PROV"'
+    for _ in range(3):
+        status, _headers, page = browser.get(f"/dashboard/?year={YEAR}")
+        assert status == 200 and idle in page, stack.log_tail()
+    province = AdministrativeUnitFactory(code="64", name="Tỉnh Gia Lai", level=Level.PROVINCE)
+    InstitutionFactory(category=category("LIB_PROV"), admin_unit=province, opened_year=2000)
+    for _ in range(3):
+        status, _headers, page = browser.get(f"/dashboard/?year={YEAR}")
+        assert status == 200 and idle not in page
+        assert b'data-target="LIB_LLL_SERVICE:LIB_PROV"' in page
 
     status, _headers, page = browser.get(f"/bao-cao-nam/{YEAR}/")
     assert status == 200 and b'data-testid="build-pdf"' in page
