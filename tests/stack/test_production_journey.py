@@ -40,9 +40,9 @@ from django.db import connection
 from pypdf import PdfReader
 
 from indicators.services import plan_load
+from institutions.models import Level
 from reports.models import ReportJob
 from tests.conftest import PASSWORD
-from institutions.models import Level
 from tests.factories import (
     AdministrativeUnitFactory,
     InstitutionFactory,
