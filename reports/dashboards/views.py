@@ -156,9 +156,14 @@ def province_dashboard(request: HttpRequest) -> HttpResponse:
     seen = attainment_access(request.user, None)
     extra: dict[str, object] = {"is_province": True}
     if reviewer:
-        progress = selectors.submission_progress(year=year)
-        extra["progress"] = selectors.progress_counts(progress)
-        extra["progress_total"] = len(progress)
+
+        def progress() -> tuple[dict, int]:
+            units = selectors.submission_progress(year=year)
+            return selectors.progress_counts(units), len(units)
+
+        extra["progress"], extra["progress_total"] = page_cache.cached_part(
+            "progress", (year,), progress
+        )
     elif is_reporter(request.user):
         extra["own_units"] = access.own_dashboard_units(request.user)
     return _dashboard_page(

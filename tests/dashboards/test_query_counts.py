@@ -23,11 +23,12 @@ pytestmark = pytest.mark.django_db
 # indicators, and for reviewers the table's units, the year's deadline and the
 # submission progress; for officers their reporting units and territory.
 # Served (the same data again): the page without the engine's part (the
-# session, user and groups, plan and latest period, the data version, and the
-# reviewer's progress or the officer's unit, territory and what is left to do).
+# session, user and groups, plan and latest period, the data version for each
+# cached part: the reviewer's submission progress is one; the officer's unit,
+# territory and what is left to do).
 # The drill-down is never cached: it adds the count of its list (shown a page at
 # a time), the submissions the user may open and the figures that point at them.
-PROVINCE_2024_REVIEWER = (24, 7)
+PROVINCE_2024_REVIEWER = (25, 7)
 PROVINCE_2024_PUBLIC = (14, 3)
 UNIT_2024_OFFICER = (29, 12)
 # The freshness table adds 3 queries and 2 per year shown (2023-2024).
