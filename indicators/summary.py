@@ -202,7 +202,10 @@ def _insert_panels(cursor: Any, where: str, params: list[Any], years: Sequence[i
     )
 
 
-def _lock(using: str) -> None:
+def lock_writers(using: str = "default") -> None:
+    """Take the writers' lock (PostgreSQL; SQLite serialises writers anyway):
+    held to the end of the caller's transaction. Every write to the portal's
+    tables takes it first (reports/page_cache.py), and so does a refresh."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -230,7 +233,7 @@ def refresh(
         return
     year_list = None if years is None else sorted(set(years))
     with transaction.atomic(using=using):
-        _lock(using)
+        lock_writers(using)
         cells = AttainmentCell.objects.using(using).filter(
             admin_unit_id__in=units, category_id__in=cats
         )
@@ -253,7 +256,7 @@ def rebuild(*, using: str = "default") -> int:
     """Recompute the whole table from the base tables, in one transaction.
     Returns the number of cells."""
     with transaction.atomic(using=using):
-        _lock(using)
+        lock_writers(using)
         AttainmentCell.objects.using(using).all().delete()
         where, params = _where(None, None)
         with connections[using].cursor() as cursor:

@@ -52,6 +52,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
 
 from indicators.summary import WRITERS_LOCK_KEY as LOCK_KEY
+from indicators.summary import lock_writers
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -115,10 +116,8 @@ def _new_token() -> str:
 
 def replace_token(using: str = "default") -> None:
     """Give the data a new version (in the caller's transaction, if any)."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(LOCK_SQL, [LOCK_KEY])
+    lock_writers(using)
+    with connections[using].cursor() as cursor:
         cursor.execute(_upsert_sql(), [_new_token()])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,9 +19,14 @@ from django.utils.translation import gettext as _
 from indicators.models import Plan, ReportingPeriod, SubmissionState
 from indicators.services import period_lock
 from indicators.services.audit import audit_changes, audit_snapshot
+from indicators.summary import lock_writers
 from institutions.roles import Account
+from reports import page_cache
 from reports.dashboards.selectors import two_tier_on
 from reports.models import IssuedReport, ReportDraft
+
+if TYPE_CHECKING:
+    from reports.annual.build import ReportFiles
 
 # What a reviewer may change on the report page; everything else is computed.
 EDITABLE_FIELDS: tuple[str, ...] = (
@@ -204,6 +210,9 @@ def issue_problems(draft: ReportDraft) -> dict[str, list[str]]:
     return problems
 
 
+ISSUE_ATTEMPTS = 3
+
+
 def report_issue(*, draft: ReportDraft, user: Account) -> IssuedReport:
     """Issue the final report: lock the period, build the PDF (signed when a
     certificate is configured) and the workbook once, and keep them byte for
@@ -213,46 +222,74 @@ def report_issue(*, draft: ReportDraft, user: Account) -> IssuedReport:
     (`REQUIRED_TO_ISSUE`), while any unit's submission still awaits approval (a
     final report never carries provisional figures), or when it was already
     issued and the period is still locked (after a recorded reopening it may be
-    issued again, as a new version). Everything happens in one transaction: a
-    failure while building or signing leaves the period and the draft as they
-    were."""
+    issued again, as a new version).
+
+    The files are built first, writing nothing (minutes for a large province:
+    no other writer waits meanwhile); then one short transaction takes the
+    writers' lock and writes only if the data's version is still the one the
+    files were built from: otherwise they are built again (a few times, then
+    refused). A failure while building or signing leaves the period and the
+    draft as they were."""
     from reports.annual.build import build_files
 
-    with transaction.atomic():
-        draft = ReportDraft.objects.select_for_update().select_related("period").get(pk=draft.pk)
-        period = draft.period
-        if draft.is_issued and period.is_locked:
-            raise ValidationError(
-                _("Báo cáo năm %(year)s đã được ban hành.") % {"year": period.year},
-                code="issued",
-            )
-        errors = issue_problems(draft)
-        if errors:
-            raise ValidationError(errors)
-        reason = _("Ban hành báo cáo số %(number)s.") % {"number": draft.number_and_symbol}
-        if not period.is_locked:
-            period_lock(period=period, user=user, reason=reason)
-        draft.issued_at = timezone.now()
-        draft.issued_by = user
-        draft.updated_by = user
-        draft.save(update_fields=["issued_at", "issued_by", "updated_by", "updated_at"])
-        assert draft.report_date is not None  # required above
+    for _attempt in range(ISSUE_ATTEMPTS):
+        _issue_check(draft, lock=False)
+        version = page_cache.data_version()
         files = build_files(draft=draft, sign=True)
-        version = (
-            IssuedReport.objects.filter(period=period).aggregate(n=Max("version"))["n"] or 0
-        ) + 1
-        return IssuedReport.objects.create(
-            period=period,
-            version=version,
-            number_and_symbol=draft.number_and_symbol,
-            report_date=draft.report_date,
-            signer_name=draft.signer_name,
-            data_cutoff=period.cutoff,
-            issued_at=draft.issued_at,
-            issued_by=user,
-            pdf=files.pdf,
-            pdf_sha256=hashlib.sha256(files.pdf).hexdigest(),
-            xlsx=files.xlsx,
-            xlsx_sha256=hashlib.sha256(files.xlsx).hexdigest(),
-            signed_by=files.signed_by,
+        with transaction.atomic():
+            lock_writers()
+            if page_cache.data_version() != version:
+                continue  # the data changed while the files were built
+            draft = _issue_check(draft, lock=True)
+            return _issue_write(draft=draft, user=user, files=files)
+    raise ValidationError(
+        _(
+            "Số liệu thay đổi liên tục trong lúc dựng báo cáo; "
+            "hãy ban hành lại khi không còn ai đang cập nhật."
+        ),
+        code="busy",
+    )
+
+
+def _issue_check(draft: ReportDraft, *, lock: bool) -> ReportDraft:
+    """The draft as stored (`lock`: locked to the end of the transaction), or
+    the ValidationError that names why it cannot be issued."""
+    drafts = ReportDraft.objects.select_related("period")
+    draft = (drafts.select_for_update() if lock else drafts).get(pk=draft.pk)
+    if draft.is_issued and draft.period.is_locked:
+        raise ValidationError(
+            _("Báo cáo năm %(year)s đã được ban hành.") % {"year": draft.period.year},
+            code="issued",
         )
+    errors = issue_problems(draft)
+    if errors:
+        raise ValidationError(errors)
+    return draft
+
+
+def _issue_write(*, draft: ReportDraft, user: Account, files: ReportFiles) -> IssuedReport:
+    period = draft.period
+    reason = _("Ban hành báo cáo số %(number)s.") % {"number": draft.number_and_symbol}
+    if not period.is_locked:
+        period_lock(period=period, user=user, reason=reason)
+    draft.issued_at = timezone.now()
+    draft.issued_by = user
+    draft.updated_by = user
+    draft.save(update_fields=["issued_at", "issued_by", "updated_by", "updated_at"])
+    assert draft.report_date is not None  # required to issue
+    version = (IssuedReport.objects.filter(period=period).aggregate(n=Max("version"))["n"] or 0) + 1
+    return IssuedReport.objects.create(
+        period=period,
+        version=version,
+        number_and_symbol=draft.number_and_symbol,
+        report_date=draft.report_date,
+        signer_name=draft.signer_name,
+        data_cutoff=period.cutoff,
+        issued_at=draft.issued_at,
+        issued_by=user,
+        pdf=files.pdf,
+        pdf_sha256=hashlib.sha256(files.pdf).hexdigest(),
+        xlsx=files.xlsx,
+        xlsx_sha256=hashlib.sha256(files.xlsx).hexdigest(),
+        signed_by=files.signed_by,
+    )

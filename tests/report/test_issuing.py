@@ -275,3 +275,47 @@ def test_an_issued_year_shows_what_was_issued_instead_of_a_dead_form(
     readonly = doc.xpath("//*[@data-testid='issued-readonly']")[0].text_content()
     assert "Báo cáo số 125/BC-SVHTTDL ngày 28/11/2025" in readonly
     assert "mở lại kỳ báo cáo" in readonly
+
+
+def test_figures_changed_while_the_files_were_built_are_built_again(
+    all_approved, reviewer, monkeypatch
+) -> None:
+    """The files are built before anything is written, without holding the
+    writers' lock; a change in the meantime makes them stale: built again."""
+    from reports.annual import build
+
+    real = build.build_files
+    calls = []
+
+    def build_while_someone_writes(**kwargs):
+        files = real(**kwargs)
+        calls.append(files)
+        if len(calls) == 1:  # a change lands during the first build
+            Figures.objects.filter(pk=Figures.objects.first().pk).update(note="sửa trong lúc dựng")
+        return files
+
+    monkeypatch.setattr(build, "build_files", build_while_someone_writes)
+    issued = report_issue(draft=all_approved.draft, user=reviewer)
+    assert len(calls) == 2
+    assert issued.pdf_sha256 == hashlib.sha256(calls[1].pdf).hexdigest()
+
+
+def test_data_that_keeps_changing_refuses_the_issue_and_writes_nothing(
+    all_approved, reviewer, monkeypatch
+) -> None:
+    from reports.annual import build
+
+    real = build.build_files
+
+    def build_while_someone_writes(**kwargs):
+        files = real(**kwargs)
+        Figures.objects.filter(pk=Figures.objects.first().pk).update(note=str(dt.datetime.now()))
+        return files
+
+    monkeypatch.setattr(build, "build_files", build_while_someone_writes)
+    with pytest.raises(ValidationError) as exc:
+        report_issue(draft=all_approved.draft, user=reviewer)
+    assert "Số liệu thay đổi liên tục trong lúc dựng báo cáo" in exc.value.messages[0]
+    all_approved.period.refresh_from_db()
+    assert all_approved.period.state == PeriodState.OPEN
+    assert not IssuedReport.objects.exists()
