@@ -10,7 +10,9 @@ warnings are computed), then an .xlsx filled like the downloadable template.
 It measures, as the web upload does it, reading the file and validating and
 saving every row in one transaction (services.figures_import), first as new
 rows, then as an update of all of them; wall time, peak Python memory
-(tracemalloc), the process's peak RSS and the number of queries. Never touches
+(tracemalloc), the process's peak RSS and the number of queries, and what each
+pass added to the audit trail: its rows and the bytes of its table and indexes
+(SQLite's dbstat pages, PostgreSQL's pg_total_relation_size). Never touches
 the project's db.sqlite3.
 """
 
@@ -69,6 +71,7 @@ def main() -> None:
         if bump:
             content = workbook(data, args.format, bump=bump)
         data["submission"].refresh_from_db()
+        audit_before = audit_size()
         if traced:
             tracemalloc.start()
         start = time.perf_counter()
@@ -109,8 +112,34 @@ def main() -> None:
             tracemalloc.stop()
             line += f", bộ nhớ đỉnh / peak tracemalloc {peak / 2**20:.1f} MiB (thời gian chậm hơn do đo)"
         print(line)
+        audit_after = audit_size()
+        print(
+            f"    nhật ký / audit: +{audit_after[0] - audit_before[0]} dòng / rows, "
+            f"+{(audit_after[1] - audit_before[1]) / 2**20:.1f} MiB "
+            f"(bảng và chỉ mục / table and indexes: {audit_after[1] / 2**20:.1f} MiB)"
+        )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  RSS đỉnh của tiến trình / process peak RSS {rss:.0f} MiB")
+
+
+def audit_size() -> tuple[int, int]:
+    """The audit trail's rows and the bytes of its table, TOAST and indexes."""
+    from django.db import connection
+
+    from indicators.models import AuditEntry
+
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+        else:
+            cursor.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name IN "
+                "(SELECT name FROM sqlite_master WHERE tbl_name = %s)",
+                [table],
+            )
+        (size,) = cursor.fetchone()
+    return AuditEntry.objects.count(), size or 0
 
 
 def build(n: int) -> dict:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
     Activity,
@@ -98,7 +101,27 @@ class ActivityAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "object_type", "object_label", "field", "old_value", "new_value"]
+    list_display = ["at", "user", "object_type", "object_label", "changes_shown"]
     list_filter = ["object_type"]
-    search_fields = ["object_label", "field"]
+    # The field names and values are searched in the entry's changes.
+    search_fields = ["object_label", "changes"]
     list_select_related = ["user"]
+    fields = [
+        "at",
+        "user",
+        "submission",
+        "object_type",
+        "object_id",
+        "object_label",
+        "changes_shown",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("các trường thay đổi"))
+    def changes_shown(self, entry: AuditEntry) -> str:
+        """One line per field changed: its label, old → new (— for blank)."""
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} → {}",
+            ((c.label, c.old or "—", c.new or "—") for c in entry.changes_shown()),
+        )

@@ -13,18 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from indicators.fields import FIELDS_BY_CODE
 from indicators.models import (
-    Activity,
     AuditEntry,
     Submission,
     SubmissionEvent,
     SubmissionState,
+    audit_field_label,
 )
 
 # The report's state changes are in the event history already, not "changes".
@@ -53,17 +51,7 @@ class FieldChange:
 
     @property
     def field_label(self) -> str | Promise:
-        if self.object_type == "figures" and self.field in FIELDS_BY_CODE:
-            return FIELDS_BY_CODE[self.field].label
-        if self.object_type == "figures" and self.field == "change_comment":
-            return _("Giải trình biến động")
-        if self.object_type == "activity":
-            try:
-                model_field = Activity._meta.get_field(self.field)
-            except FieldDoesNotExist:  # a field since removed: its code says enough
-                return self.field
-            return getattr(model_field, "verbose_name", self.field)
-        return self.field
+        return audit_field_label(self.object_type, self.field)
 
 
 @dataclass
@@ -95,22 +83,23 @@ def _windows(submissions: Iterable[Submission]) -> dict[int, Window]:
 
 
 def _collapse(entries: Iterable[AuditEntry]) -> dict[int, list[FieldChange]]:
-    """Entries (oldest first) folded per object and field into first old → last
-    new, with everyone who edited it; a value edited back to where it was is no
-    change."""
+    """The fields changed by entries (oldest first), folded per object and
+    field into first old → last new, with everyone who edited it; a value
+    edited back to where it was is no change."""
     out: dict[int, dict[tuple[str, int, str], FieldChange]] = {}
     for a in entries:
-        key = (a.object_type, a.object_id, a.field)
         per_sub = out.setdefault(a.submission_id or 0, {})
         who = (a.user.get_full_name() or a.user.username) if a.user else str(_("hệ thống"))
-        change = per_sub.get(key)
-        if change is None:
-            change = per_sub[key] = FieldChange(
-                a.object_type, a.object_id, a.object_label, a.field, a.old_value, a.new_value
-            )
-        change.new = a.new_value
-        if who not in change.users:
-            change.users.append(who)
+        for c in a.changes:
+            key = (a.object_type, a.object_id, c["field"])
+            change = per_sub.get(key)
+            if change is None:
+                change = per_sub[key] = FieldChange(
+                    a.object_type, a.object_id, a.object_label, c["field"], c["old"], c["new"]
+                )
+            change.new = c["new"]
+            if who not in change.users:
+                change.users.append(who)
     return {
         sub_id: sorted(
             (c for c in per_sub.values() if c.old != c.new),

@@ -8,15 +8,20 @@ per milestone year (2025, 2030). Another province's plan differs only in rows.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import cache
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from indicators.fields import FIELDS_BY_CODE
 from institutions.changes import WatchedModel, WatchedQuerySet
 from institutions.models import AdministrativeUnit, Category, Institution, ReportingUnit
 
@@ -632,7 +637,16 @@ class Activity(models.Model):
 
 
 class AuditEntry(AppendOnlyModel):
-    """Who changed what, when, from which value to which (never deleted)."""
+    """One change to one object: who, when, which object, and every field of it
+    that changed, from which value to which (never changed nor deleted).
+
+    `changes` is a list of {"field", "old", "new"} in the object's field
+    order, the values as the pages show them (`institutions.services.history.show`):
+    a save that changes three fields is one entry of three changes, so the
+    trail costs what changed, not one row per field. A deleted object is one
+    change, DELETED, whose old value describes it."""
+
+    DELETED = "deleted"
 
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
@@ -640,9 +654,7 @@ class AuditEntry(AppendOnlyModel):
     object_type = models.CharField(_("đối tượng"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("mã đối tượng"))
     object_label = models.CharField(_("tên đối tượng"), max_length=300, blank=True)
-    field = models.CharField(_("trường"), max_length=60)
-    old_value = models.TextField(_("giá trị cũ"), blank=True)
-    new_value = models.TextField(_("giá trị mới"), blank=True)
+    changes = models.JSONField(_("các trường thay đổi"), default=list)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -655,7 +667,51 @@ class AuditEntry(AppendOnlyModel):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.object_type}#{self.object_id}.{self.field}"
+        return f"{self.object_type}#{self.object_id}: {', '.join(self.field_names)}"
+
+    @property
+    def field_names(self) -> list[str]:
+        """The names of the fields changed, in order."""
+        return [c["field"] for c in self.changes]
+
+    def changes_shown(self) -> list[ShownChange]:
+        """Each change with its field named as the user knows it (`audit_field_label`)."""
+        return [
+            ShownChange(
+                c["field"], audit_field_label(self.object_type, c["field"]), c["old"], c["new"]
+            )
+            for c in self.changes
+        ]
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    field: str
+    label: str | Promise
+    old: str
+    new: str
+
+
+def audit_field_label(object_type: str, field: str) -> str | Promise:
+    """A field of an audited object (`AuditEntry.object_type`, its model's name)
+    in the words the user knows: a yearly figure by the data dictionary's
+    label, any other field by its model field's verbose name; a field since
+    removed by its code."""
+    if object_type == "figures" and field in FIELDS_BY_CODE:
+        return FIELDS_BY_CODE[field].label
+    if field == AuditEntry.DELETED:
+        return _("đã xóa")
+    model = _models_by_name().get(object_type)
+    try:
+        model_field = model._meta.get_field(field) if model is not None else None
+    except FieldDoesNotExist:
+        model_field = None
+    return getattr(model_field, "verbose_name", None) or field
+
+
+@cache
+def _models_by_name() -> dict[str, type[models.Model]]:
+    return {m._meta.model_name or "": m for m in apps.get_models()}
 
 
 class UploadedFile(WrittenOnce):

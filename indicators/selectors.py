@@ -151,8 +151,9 @@ def last_year_values(
     }
 
 
-def submission_history(submission: Submission, *, limit: int = 300) -> dict[str, list]:
-    """State changes and audited edits of a submission, newest first. Two queries."""
+def submission_history(submission: Submission, *, limit: int = 100) -> dict[str, list]:
+    """State changes and the `limit` latest audit entries of a submission (one
+    per object changed, each with its fields), newest first. Two queries."""
     events = list(
         SubmissionEvent.objects.filter(submission=submission)
         .select_related("user")

@@ -130,7 +130,7 @@ def report_draft_update(
                 % {"year": draft.period.year},
                 code="issued",
             )
-        # Every saved version is kept: one audit line per field changed, old and new.
+        # Every saved version is kept: one audit entry, each changed field old and new.
         before = audit_snapshot(draft, DRAFT_AUDITED)
         if draft.is_issued:
             # The period was reopened (recorded by indicators.services): the

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from indicators.models import AuditEntry
 from institutions.models import AdministrativeUnit, Category, Level, ReportingUnit
 from institutions.roles import Role
 from institutions.services import categories_load, roles_ensure
@@ -133,6 +134,27 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def kept_changes(**filters: object) -> list[tuple[str, str, str]]:
+    """The field changes kept by the audit entries matching `filters`, oldest
+    entry first, each as (field, old, new)."""
+    return [
+        (c["field"], c["old"], c["new"])
+        for a in AuditEntry.objects.filter(**filters).order_by("pk")
+        for c in a.changes
+    ]
+
+
+def kept_change(field: str, **filters: object) -> tuple[AuditEntry, dict[str, str]]:
+    """The one audit entry matching `filters` that changed `field`, and that change."""
+    (found,) = [
+        (a, c)
+        for a in AuditEntry.objects.filter(**filters).order_by("pk")
+        for c in a.changes
+        if c["field"] == field
+    ]
+    return found
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from indicators.models import ACTIVITY_OUTPUTS, Activity, AuditEntry, Submission
-from indicators.services.audit import audit_entry
+from indicators.models import ACTIVITY_OUTPUTS, Activity, Submission
+from indicators.services.audit import FieldDiff, audit_entry
 from indicators.services.common import ensure_editable, require_version, submission_write
 from institutions.roles import Account
 
@@ -44,23 +44,19 @@ def _audit_activity(
     activity: Activity,
     submission: Submission,
     user: Account | None,
-    diff: list[tuple[str, object, object]],
+    diff: list[FieldDiff],
 ) -> None:
-    AuditEntry.objects.bulk_create(
-        [
-            audit_entry(
-                submission=submission,
-                object_type="activity",
-                object_id=activity.pk,
-                object_label=activity.title[:300],
-                field=k,
-                old=old,
-                new=new,
-                user=user,
-            )
-            for k, old, new in diff
-        ]
+    """One entry for the activity's changed fields; none when nothing changed."""
+    entry = audit_entry(
+        submission=submission,
+        object_type="activity",
+        object_id=activity.pk,
+        object_label=activity.title,
+        changes=diff,
+        user=user,
     )
+    if entry is not None:
+        entry.save()
 
 
 def _save_audited(
@@ -70,7 +66,7 @@ def _save_audited(
     `before` (empty for a new activity: every field given)."""
     _activity_check(activity, submission)
     activity.save()
-    diff = []
+    diff: list[FieldDiff] = []
     for k in ACTIVITY_FIELDS:
         old, new = before.get(k), getattr(activity, k)
         if (old != new) if before else new not in (None, ""):
@@ -88,7 +84,7 @@ def activity_create(
     """Add an activity to an editable submission of an open period, every given
     field audited. Raises ValidationError (field errors, locked, stale).
     Queries: the period and version checks, the institution, an INSERT and the
-    audit lines in one bulk INSERT."""
+    audit entry's INSERT."""
     require_version(version, user)
     with submission_write(submission, version):
         ensure_editable(submission)

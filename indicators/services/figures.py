@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from indicators import selectors
 from indicators.fields import FIELDS
 from indicators.models import AuditEntry, Figures, ReportingPeriod, Submission
-from indicators.services.audit import audit_entry, norm
+from indicators.services.audit import FieldDiff, audit_entry, norm
 from indicators.services.common import (
     FiguresInvalid,
     RowProblem,
@@ -76,7 +76,7 @@ def figures_save(
         result = FiguresSaveResult()
         to_create: list[Figures] = []
         to_update: list[Figures] = []
-        changes: list[tuple[Figures, Institution, list[tuple[str, object, object]]]] = []
+        changes: list[tuple[Figures, Institution, list[FieldDiff]]] = []
         for inst_id, raw in rows.items():
             held = elsewhere.get(inst_id)
             if held is not None and not held.submission.is_editable:
@@ -134,7 +134,7 @@ def figures_save(
                 new_values["note"] = ""
             if fig is None:
                 fig = Figures(institution=inst, year=submission.period.year, submission=submission)
-                diff: list[tuple[str, object, object]] = [
+                diff: list[FieldDiff] = [
                     (k, None, v) for k, v in new_values.items() if v not in (None, "")
                 ]
                 for k, v in new_values.items():
@@ -173,20 +173,22 @@ def figures_save(
                 batch_size=500,
             )
         result.created, result.updated = len(to_create), len(to_update)
+        # One entry per institution whose figures changed, with all its fields.
         AuditEntry.objects.bulk_create(
             [
-                audit_entry(
-                    submission=submission,
-                    object_type="figures",
-                    object_id=fig.pk,
-                    object_label=institution_label(inst),
-                    field=k,
-                    old=old,
-                    new=new,
-                    user=user,
-                )
+                entry
                 for fig, inst, diff in changes
-                for k, old, new in diff
+                if (
+                    entry := audit_entry(
+                        submission=submission,
+                        object_type="figures",
+                        object_id=fig.pk,
+                        object_label=institution_label(inst),
+                        changes=diff,
+                        user=user,
+                    )
+                )
+                is not None
             ],
             batch_size=1000,
         )

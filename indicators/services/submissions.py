@@ -64,16 +64,16 @@ def _change_state(
     SubmissionEvent.objects.create(
         submission=submission, from_state=old, to_state=to, reason=reason, user=user
     )
-    audit_entry(
+    entry = audit_entry(
         submission=submission,
         object_type="submission",
         object_id=submission.pk,
         object_label=str(submission),
-        field="state",
-        old=old,
-        new=to,
+        changes=[("state", old, to)],
         user=user,
-    ).save()
+    )
+    assert entry is not None  # a state change always changes the state
+    entry.save()
 
 
 def submission_check(submission: Submission) -> list[RowProblem]:

@@ -336,7 +336,7 @@ def test_a_post_changes_only_the_inputs_it_carries(year, officer_a):
     expected = {**before, year.library.pk: {**before[year.library.pk], "user_visits": 1300}}
     assert after == expected
     added = AuditEntry.objects.order_by("pk")[audit_rows:]
-    assert [(a.field, a.old_value, a.new_value) for a in added] == [("user_visits", "1200", "1300")]
+    assert [a.changes for a in added] == [[{"field": "user_visits", "old": "1200", "new": "1300"}]]
 
 
 def test_a_refused_submit_marks_every_missing_answer_in_plain_words(year, officer_a):

@@ -17,17 +17,16 @@ from institutions.models import Institution, ReportingUnit
 from institutions.roles import Role
 from institutions.services import institutions_import
 from reports.services import report_draft_for_year, report_draft_update
-from tests.conftest import client_for
+from tests.conftest import client_for, kept_change, kept_changes
 from tests.factories import UserFactory, category
 
 pytestmark = pytest.mark.django_db
 
 
 def lines(object_type: str, obj_id: int | None = None) -> list[tuple[str, str, str]]:
-    qs = AuditEntry.objects.filter(object_type=object_type).order_by("pk")
-    if obj_id is not None:
-        qs = qs.filter(object_id=obj_id)
-    return [(a.field, a.old_value, a.new_value) for a in qs]
+    if obj_id is None:
+        return kept_changes(object_type=object_type)
+    return kept_changes(object_type=object_type, object_id=obj_id)
 
 
 def activity_data(year, **overrides):
@@ -64,6 +63,7 @@ def test_editing_an_activity_through_its_page_keeps_the_old_and_the_new_value(ye
         version=year.submission_a.version,
     )
     year.submission_a.refresh_from_db()
+    created = AuditEntry.objects.latest("pk").pk
     response = client_for(officer_a).post(
         reverse("indicators:activity_edit", args=[activity.pk]),
         {
@@ -80,8 +80,8 @@ def test_editing_an_activity_through_its_page_keeps_the_old_and_the_new_value(ye
         },
     )
     assert response.status_code == 302
-    edit = AuditEntry.objects.filter(object_type="activity", field="participants").latest("pk")
-    assert (edit.old_value, edit.new_value, edit.user) == ("300", "450", officer_a)
+    entry, edit = kept_change("participants", object_type="activity", pk__gt=created)
+    assert (edit["old"], edit["new"], entry.user) == ("300", "450", officer_a)
 
 
 def test_deleting_an_activity_is_kept(year, officer_a):
@@ -121,8 +121,8 @@ def test_opening_a_period_is_kept(reviewer):
 
 def test_moving_a_deadline_keeps_the_old_and_the_new_date(year, reviewer):
     services.period_set_deadline(period=year.period, user=reviewer, deadline=dt.date(2025, 12, 20))
-    entry = AuditEntry.objects.get(object_type="reportingperiod", field="deadline")
-    assert (entry.old_value, entry.new_value, entry.user) == ("05/12/2025", "20/12/2025", reviewer)
+    entry, change = kept_change("deadline", object_type="reportingperiod")
+    assert (change["old"], change["new"], entry.user) == ("05/12/2025", "20/12/2025", reviewer)
 
 
 def test_locking_and_reopening_are_kept_with_old_and_new_state(year, reviewer):
@@ -144,8 +144,8 @@ def test_changing_the_data_cutoff_in_the_admin_keeps_the_old_and_the_new_date(ye
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    entry = AuditEntry.objects.get(object_type="reportingperiod", field="data_cutoff")
-    assert (entry.old_value, entry.new_value, entry.user) == ("", "30/11/2025", administrator)
+    entry, change = kept_change("data_cutoff", object_type="reportingperiod")
+    assert (change["old"], change["new"], entry.user) == ("", "30/11/2025", administrator)
 
 
 # ------------------------------------------------------------------ report drafts
@@ -215,8 +215,8 @@ def test_an_admin_edit_of_an_institution_keeps_old_and_new(year, administrator):
         },
     )
     assert response.status_code == 302
-    entry = AuditEntry.objects.get(object_type="institution", field="name")
-    assert (entry.old_value, entry.new_value, entry.user) == (
+    entry, change = kept_change("name", object_type="institution")
+    assert (change["old"], change["new"], entry.user) == (
         "Thư viện thành phố Pleiku",
         "Thư viện tổng hợp Pleiku",
         administrator,
@@ -238,7 +238,8 @@ def test_an_admin_delete_of_an_institution_is_kept(province, administrator):
     assert response.status_code == 302
     assert not Institution.objects.filter(pk=inst.pk).exists()
     (entry,) = AuditEntry.objects.filter(object_type="institution", object_id=inst.pk)
-    assert entry.field == "deleted" and "XOA" in entry.old_value and entry.user == administrator
+    ((field, old, new),) = [(c["field"], c["old"], c["new"]) for c in entry.changes]
+    assert field == "deleted" and "XOA" in old and new == "" and entry.user == administrator
 
 
 def _unit_form(unit: ReportingUnit, **overrides: object) -> dict[str, object]:
@@ -288,8 +289,8 @@ def test_a_users_roles_changed_in_the_admin_are_kept(administrator):
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    entry = AuditEntry.objects.get(object_type="user", object_id=user.pk, field="groups")
-    assert (entry.old_value, entry.new_value, entry.user) == (
+    entry, change = kept_change("groups", object_type="user", object_id=user.pk)
+    assert (change["old"], change["new"], entry.user) == (
         "district_officer",
         "provincial_reviewer",
         administrator,
@@ -352,12 +353,14 @@ def test_the_admin_shows_history_read_only_even_to_the_superuser(year, officer_a
         client.post(reverse(f"admin:{name}_delete", args=[entry.pk]), {"post": "yes"}).status_code
         == 403
     )
+    kept = entry.changes
     response = client.post(
-        reverse(f"admin:{name}_change", args=[entry.pk]), {"old_value": "x", "new_value": "y"}
+        reverse(f"admin:{name}_change", args=[entry.pk]),
+        {"changes": '[{"field": "x", "old": "x", "new": "y"}]', "object_label": "x"},
     )
     assert response.status_code == 403
     entry.refresh_from_db()
-    assert entry.old_value != "x"
+    assert entry.changes == kept and entry.object_label != "x"
 
 
 def test_the_period_page_in_the_admin_shows_its_events_read_only(year, reviewer):
@@ -408,8 +411,8 @@ def test_a_period_with_history_can_still_be_edited_in_the_admin_and_its_events_s
     )
     assert response.status_code == 302
     assert list(PeriodEvent.objects.filter(period=year.period).order_by("pk")) == events
-    entry = AuditEntry.objects.get(object_type="reportingperiod", field="deadline")
-    assert (entry.old_value, entry.new_value) == ("05/12/2025", "10/12/2025")
+    _entry, change = kept_change("deadline", object_type="reportingperiod")
+    assert (change["old"], change["new"]) == ("05/12/2025", "10/12/2025")
 
 
 def test_a_succession_added_beside_an_administrative_unit_in_the_admin_is_kept(
