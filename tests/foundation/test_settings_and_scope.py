@@ -42,6 +42,18 @@ def test_it_names_a_malformed_database_url() -> None:
     assert "DATABASE_URL" in result.stderr
 
 
+def test_postgresql_connections_run_without_jit() -> None:
+    """JIT compilation cost seconds on the portal's queries over a large
+    province and saved none of them (README, Benchmarks)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (CI runs the suite on it)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
 def test_an_officer_sees_only_their_own_reporting_unit(officer_a, province) -> None:
     assert list(reporting_units_for_user(officer_a)) == [province.unit_a]
     with pytest.raises(Http404):
