@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Figures, PeriodState, ReportingPeriod, SubmissionState
 from indicators.selectors import submissions_for_user
-from institutions.models import AdministrativeUnit
+from institutions.models import AdministrativeUnit, Institution
 from institutions.roles import (
     is_reporter,
     is_reviewer,
@@ -23,7 +23,7 @@ from institutions.roles import (
 )
 from reports import page_cache
 from reports import selectors as engine
-from reports.attainment import Status
+from reports.attainment import AttainmentRow, Status
 from reports.dashboards import access, presenters, selectors
 from reports.dashboards.forms import BehindForm
 from reports.dashboards.freshness import freshness_by_unit
@@ -273,29 +273,43 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
         years.check(data["year"])
     except BadYear as error:
         return _bad_request(request, str(error), years)
-    rows = engine.attainment_rows(year=data["year"], unit=unit, visibility=seen.visibility)
-    row = next((r for r in rows if r.target_code == data["target"]), None)
+    which, year = data["which"], data["year"]
+    try:
+        asked = int(request.GET.get("page", 1))
+    except ValueError:
+        asked = 1  # not a number: the first page, as Paginator.get_page does
+
+    def build() -> tuple[AttainmentRow | None, int, int, list[Institution]]:
+        """The row, how many institutions stand behind the number, the page
+        shown (a number out of range gives the last) and its institutions: a
+        province's list can hold tens of thousands, shown a page at a time."""
+        rows = engine.attainment_rows(year=year, unit=unit, visibility=seen.visibility)
+        row = next((r for r in rows if r.target_code == data["target"]), None)
+        if row is None:
+            return None, 0, 1, []
+        # The selector already joins category, administrative and reporting unit.
+        page = Paginator(
+            engine.institutions_behind(
+                target_code=row.target_code,
+                year=year,
+                unit=unit,
+                which=which,
+                visibility=seen.visibility,
+            ),
+            BEHIND_PER_PAGE,
+        ).get_page(asked)
+        return row, page.paginator.count, page.number, list(page.object_list)
+
+    # Which reports each institution links to depends on the user: added after.
+    vary = (data["target"], year, unit.pk if unit else None, which, asked, seen.visibility.key)
+    row, count, number, institutions = page_cache.cached_part("behind", vary, build)
     if row is None:
         raise Http404("No such target")
-    which = data["which"]
-    # The selector already joins category, administrative and reporting unit; a
-    # province's list can hold tens of thousands: a page at a time (a page
-    # number out of range or not a number gives the last or the first page).
-    page = Paginator(
-        engine.institutions_behind(
-            target_code=row.target_code,
-            year=data["year"],
-            unit=unit,
-            which=which,
-            visibility=seen.visibility,
-        ),
-        BEHIND_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    institutions = list(page.object_list)
-    _attach_reports(institutions, year=data["year"], user=request.user)
+    page = Paginator(range(count), BEHIND_PER_PAGE).get_page(number)
+    _attach_reports(institutions, year=year, user=request.user)
     others = request.GET.copy()
     others.pop("page", None)
-    links = presenters.Links(enabled=True, year=data["year"])
+    links = presenters.Links(enabled=True, year=year)
     indicator = selectors.indicator_names(years.plan).get(row.indicator)
     return render(
         request,

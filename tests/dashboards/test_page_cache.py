@@ -189,3 +189,16 @@ def test_a_cache_that_does_not_answer_costs_the_build_not_the_page(known, review
     response = client_for(reviewer).get("/dashboard/?year=2024")
     assert response.status_code == 200
     assert "50,0&nbsp;%" in card(response.content.decode(), COMM)
+
+
+def test_the_list_behind_a_number_follows_the_data_too(known, reviewer):
+    client = client_for(reviewer)
+    url = "/dashboard/behind/?target=LIB_LLL_SERVICE:LIB_COMM&year=2024&which=meeting"
+    # Province 2024: Pleiku's TVX-A-1 and An Khê's two offer the services.
+    for _ in range(2):
+        html = client.get(url).content.decode()
+        assert 'data-testid="behind-heading">Đạt tiêu chí: 3</h2>' in html
+    Figures.objects.filter(institution=known.comm_a[1], year=2024).update(lll_services=True)
+    html = client.get(url).content.decode()
+    assert 'data-testid="behind-heading">Đạt tiêu chí: 4</h2>' in html
+    assert known.comm_a[1].code in html
