@@ -248,10 +248,12 @@ def entry_slice(
     totals: dict[str, list[int]] = {}
     labels: dict[str, str] = {}
     for e in directory:
-        counts = totals.setdefault(e.category.code, [0, 0])
+        if e.category.code not in totals:
+            totals[e.category.code] = [0, 0]
+            labels[e.category.code] = e.category.display_name
+        counts = totals[e.category.code]
         counts[0] += 1
         counts[1] += 0 if e.complete else 1
-        labels[e.category.code] = e.category.display_name
     if params.category and params.category not in totals:
         notices.append(
             _("Báo cáo này không có thiết chế loại «%(category)s»: đang hiện mọi loại.")
@@ -259,12 +261,19 @@ def entry_slice(
         )
         params = replace(params, category="")
     words = fold(params.q).split()
+
+    def found(e: DirectoryEntry) -> bool:
+        if not words:
+            return True
+        text = fold(f"{e.code} {e.name}")
+        return all(w in text for w in words)
+
     chosen = [
         e
         for e in directory
         if (not params.category or e.category.code == params.category)
         and (not params.missing or not e.complete)
-        and all(w in fold(f"{e.code} {e.name}") for w in words)
+        and found(e)
     ]
     paginator = Paginator(chosen, PAGE_SIZE)
     if params.page > paginator.num_pages:

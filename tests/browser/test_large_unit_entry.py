@@ -1,7 +1,8 @@
 """An officer of a unit of 120 institutions: the entry page shows a page of them
 at a time; the officer finds one by name (typed without accents), fills it in,
 saves, and lands back on the same search with the value kept. Leaving a page
-with a value typed and not saved asks first."""
+with a value typed and not saved asks first. The tabs, search and pages fit a
+phone and pass axe."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from indicators.models import Figures
 from institutions.models import Institution
 from tests.browser.conftest import login, screenshot
+from tests.browser.test_accessibility import violations
 from tests.conftest import PASSWORD
 from tests.factories import ReportingPeriodFactory, category
 
@@ -47,6 +49,7 @@ def test_an_officer_jumps_to_an_institution_by_name_fills_it_and_saves(
     expect(page.get_by_test_id("slice-range")).to_have_text("Đang hiện thiết chế 1–50 trong 120")
     expect(page.locator("details.figures-block")).to_have_count(50)
     expect(page.locator(f"[name=i{target.pk}__user_visits]")).to_have_count(0)
+    assert not violations(page)  # axe: tabs, search and pages included
 
     # A value typed on page 1 and not saved: moving to page 2 asks first.
     first = page.locator("details.figures-block").first.locator("input[type=number]").first
@@ -102,4 +105,5 @@ def test_the_tabs_search_and_pages_fit_a_phone(page, live_server, unit_of_120, o
     expect(page.get_by_test_id("slice-range")).to_have_text("Đang hiện thiết chế 101–120 trong 120")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width} px)"
+    assert not violations(page)
     screenshot(page, "entry-large-unit-phone")
