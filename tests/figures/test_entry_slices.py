@@ -5,18 +5,24 @@ carries, and bad addresses that fall back with a message, never a 500."""
 
 from __future__ import annotations
 
+import io
+
 import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.formats import number_format
+from openpyxl import load_workbook
 
 from indicators import services
-from indicators.entry_slice import PROBLEMS_SHOWN, fold
+from indicators.entry_slice import PROBLEMS_SHOWN, SliceParams, entry_slice, fold
+from indicators.excel import DATA_SHEET
 from indicators.fields import FieldType, fields_for
 from indicators.models import Figures, Submission, SubmissionState
-from institutions.models import Institution
+from indicators.selectors import DirectoryEntry
+from indicators.services import RowProblem
+from institutions.models import Category, Institution
 from tests.conftest import client_for
 from tests.factories import category
 from tests.figures.conftest import complete_rows
@@ -313,11 +319,6 @@ def test_submitting_from_a_page_checks_every_institution_of_the_unit(large, offi
 
 
 def test_a_problem_of_page_2_links_to_page_2():
-    from indicators.entry_slice import SliceParams, entry_slice
-    from indicators.selectors import DirectoryEntry
-    from indicators.services import RowProblem
-    from institutions.models import Category
-
     lib = Category(pk=1, code="LIB_COMM", name="Thư viện xã", name_en="", sort_order=30)
     directory = [DirectoryEntry(n, f"TV-{n}", f"Thư viện {n}", lib, False) for n in range(1, 121)]
     shown_slice = entry_slice(directory, SliceParams())
@@ -360,6 +361,15 @@ def test_the_reviewer_reads_the_same_slices_with_read_only_inputs(large, reviewe
     inputs = tree.xpath("//form[@data-entry]//*[self::input or self::select][not(@type='hidden')]")
     assert inputs and all(i.get("disabled") is not None for i in inputs)
     assert not tree.xpath("//button[@name='save']")
+
+
+def test_the_excel_template_stays_whole_unit_whatever_the_slice(large, officer_a):
+    client = client_for(officer_a)
+    client.get(page_url(large, "?category=MUS"))
+    content = client.get(reverse("indicators:template", args=[large.submission_a.pk])).content
+    sheet = load_workbook(io.BytesIO(content))[DATA_SHEET]
+    codes = {sheet.cell(row=r, column=1).value for r in range(3, sheet.max_row + 1)}
+    assert len(codes) == 500 and {"TV-XA-0300", "NVH-197", "BT-PLK"} <= codes
 
 
 # ------------------------------------------------------------------ bad addresses
