@@ -231,6 +231,23 @@ def test_only_the_institutions_still_missing_answers(large, officer_a):
     assert shown(response) == libraries(range(11, 61))
 
 
+def test_an_institutions_anchor_is_its_id_unformatted(year, province, officer_a):
+    # Ids past 999 are not grouped like numbers ("inst-12.345"): the jump list
+    # and the links of a refused submit name the block by its id.
+    Institution.objects.create(
+        pk=12345,
+        code="TV-XA-12345",
+        name="Thư viện xã mười hai nghìn",
+        category=category("LIB_COMM"),
+        admin_unit=province.commune_a,
+        reporting_unit=province.unit_a,
+        opened_year=2010,
+    )
+    tree = _tree(client_for(officer_a).get(page_url(year)))
+    assert tree.xpath("//details[@id='inst-12345']")
+    assert tree.xpath("//a[@data-jump-to][@href='#inst-12345']")
+
+
 def test_fold_reads_vietnamese_without_case_or_marks():
     assert fold("  Nhà VĂN hóa   Đắk Đoa ") == "nha van hoa dak doa"
     assert fold("TRƯỜNG THPT Lê Lợi") == fold("truong thpt le loi")
