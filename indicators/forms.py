@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.fields import FieldType, fields_for
 from indicators.models import ACTIVITY_OUTPUTS, FUNDING_FIELDS, Activity, Figures
+from indicators.selectors import DirectoryEntry
 from indicators.services import ACTIVITY_FIELDS, RowProblem
 from indicators.validation import CHANGE_COMMENT, missing_for_submit, values_of
 from institutions.forms import DayMonthYearField
@@ -81,10 +82,14 @@ class CellView:
 
 @dataclass
 class BlockGroup:
-    """The institutions of one category on the entry page."""
+    """The institutions of one category on the entry page (a slice of them on a
+    large unit's page); `unit_total` and `unit_complete` count the category over
+    the whole unit, set by the page."""
 
     category: object
     blocks: list[dict[str, object]]
+    unit_total: int = 0
+    unit_complete: int = 0
 
     @property
     def complete(self) -> int:
@@ -92,8 +97,11 @@ class BlockGroup:
 
 
 class FiguresForm(forms.Form):
-    """All the figures of one submission on one page: one group of fields per
-    institution, named i<id>__<field code>, plus the version the page was built from.
+    """The figures of some institutions of one submission (the entry page's
+    slice, or every institution a post carries): one group of fields per
+    institution, named i<id>__<field code>, plus the version the page was built
+    from. An institution is anything with pk, code, name and category (a model
+    instance or a `selectors.DirectoryEntry`).
 
     The fields hold raw text only (validation.py judges it). The page draws
     them from `grouped_blocks()` in a plain template loop rather than widget
@@ -104,7 +112,7 @@ class FiguresForm(forms.Form):
     def __init__(
         self,
         *args: object,
-        institutions: Iterable[Institution],
+        institutions: Iterable[Institution | DirectoryEntry],
         figures: Mapping[int, Figures],
         last_year: Mapping[int, Mapping[str, object]],
         read_only: bool = False,

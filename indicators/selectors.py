@@ -8,11 +8,13 @@ has no access: an officer never learns that another unit's data exists.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -46,7 +48,7 @@ from indicators.models import (
 )
 from indicators.states import state_style
 from indicators.validation import values_of
-from institutions.models import Institution, ReportingUnit
+from institutions.models import Category, Institution, ReportingUnit
 from institutions.roles import User, is_reviewer, reporting_units_for_user
 from institutions.roles import can_report_for as roles_can_report_for
 from institutions.selectors import pending_registry_changes_by_unit
@@ -135,9 +137,65 @@ def institutions_for_submission(submission: Submission) -> QuerySet[Institution]
     )
 
 
-def figures_by_institution(submission: Submission) -> dict[int, Figures]:
-    """The submission's figures keyed by institution id. One query."""
-    return {f.institution_id: f for f in Figures.objects.filter(submission=submission)}
+def figures_by_institution(
+    submission: Submission, *, institution_ids: Iterable[int] | None = None
+) -> dict[int, Figures]:
+    """The submission's figures keyed by institution id, of `institution_ids`
+    only when given (a slice of the entry page). One query."""
+    figures = Figures.objects.filter(submission=submission)
+    if institution_ids is not None:
+        figures = figures.filter(institution_id__in=list(institution_ids))
+    return {f.institution_id: f for f in figures}
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One institution of a submission, as the entry page's navigation needs it."""
+
+    pk: int
+    code: str
+    name: str
+    category: Category
+    complete: bool  # its stored figures answer every required field
+
+
+def institution_directory(submission: Submission) -> list[DirectoryEntry]:
+    """Every institution of `institutions_for_submission`, in its order, with
+    whether the submission's stored figures answer every required field
+    (`complete_figures_q`, the database form of `validation.missing_for_submit`).
+    Only the columns a list of names needs, so a unit of thousands costs
+    little. One query."""
+    complete = Figures.objects.filter(submission=submission, institution=OuterRef("pk")).filter(
+        complete_figures_q()
+    )
+    rows = (
+        institutions_for_submission(submission)
+        .annotate(complete=Exists(complete))
+        .values_list(
+            "pk",
+            "code",
+            "name",
+            "complete",
+            "category_id",
+            "category__code",
+            "category__name",
+            "category__name_en",
+            "category__sort_order",
+        )
+    )
+    categories: dict[int, Category] = {}
+    entries = []
+    for pk, code, name, done, category_id, cat_code, cat_name, cat_name_en, sort_order in rows:
+        if category_id not in categories:
+            categories[category_id] = Category(
+                pk=category_id,
+                code=cat_code,
+                name=cat_name,
+                name_en=cat_name_en,
+                sort_order=sort_order,
+            )
+        entries.append(DirectoryEntry(pk, code, name, categories[category_id], bool(done)))
+    return entries
 
 
 def last_year_values(
@@ -434,6 +492,7 @@ def units_for_entry(user: User, year: int) -> list[tuple[ReportingUnit, Submissi
 
 __all__ = [
     "Completeness",
+    "DirectoryEntry",
     "SubmissionActions",
     "activities_for_submission",
     "activity_totals",
@@ -447,6 +506,7 @@ __all__ = [
     "get_period",
     "get_submission_for_user",
     "get_upload_for_user",
+    "institution_directory",
     "institutions_for_submission",
     "is_late",
     "last_year_values",

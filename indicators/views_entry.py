@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators import selectors, services
 from indicators.changes import changes_since_review
+from indicators.entry_slice import PROBLEMS_SHOWN, SliceParams, entry_slice
 from indicators.excel import cell_problems, read_table, template_build
 from indicators.forms import (
     ActivityForm,
@@ -27,7 +29,7 @@ from indicators.forms import (
     posted_institution_ids,
 )
 from indicators.models import Submission, SubmissionState
-from indicators.services import FiguresInvalid
+from indicators.services import FiguresInvalid, RowProblem
 from institutions.roles import get_reporting_unit_for_user, is_reviewer
 
 MAX_WARNINGS_SHOWN = 30
@@ -71,24 +73,47 @@ def entry_open(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
 
 
 def _entry_context(
-    request: HttpRequest, submission: Submission, form: FiguresForm | None = None, **extra: object
+    request: HttpRequest,
+    submission: Submission,
+    form: FiguresForm | None = None,
+    *,
+    directory: list[selectors.DirectoryEntry] | None = None,
+    submit_problems: list[RowProblem] | None = None,
 ) -> dict:
+    """The entry page's context: the slice of institutions the address asks
+    for (`indicators.entry_slice`) drawn as inputs, and what concerns the whole
+    submission (progress over every institution, actions, activities, uploads,
+    history). `form`, when given, is the bound form of a refused post."""
     period = submission.period
     actions = selectors.submission_actions(request.user, submission)
     reviewer = is_reviewer(request.user)
+    params, notices = SliceParams.from_query(request.GET)
+    if directory is None:
+        directory = selectors.institution_directory(submission)
+    shown = entry_slice(directory, params, notices)
     if form is None:
-        institutions = list(selectors.institutions_for_submission(submission))
+        ids = [e.pk for e in shown.entries]
         form = FiguresForm(
             initial={"version": submission.version},
-            institutions=institutions,
-            figures=selectors.figures_by_institution(submission),
-            last_year=selectors.last_year_values([i.pk for i in institutions], period.year),
+            institutions=shown.entries,
+            figures=selectors.figures_by_institution(submission, institution_ids=ids),
+            last_year=selectors.last_year_values(ids, period.year),
             read_only=not actions.edit,
+        )
+    if submit_problems:
+        form.add_problems(submit_problems)
+    groups = form.grouped_blocks()
+    counts = shown.category_counts
+    for group in groups:
+        group.unit_total, group.unit_complete = counts.get(
+            group.category.code, (len(group.blocks), group.complete)
         )
     return {
         "submission": submission,
         "period": period,
         "form": form,
+        "groups": groups,
+        "slice": shown,
         "actions": actions,
         "is_reviewer": reviewer,
         "return_form": ReturnForm(initial={"version": submission.version}),
@@ -110,38 +135,52 @@ def _entry_context(
             else []
         ),
         "changes_since": changes_since_review(submission) if reviewer else None,
+        "submit_problems": submit_problems or [],
+        "problem_links": shown.problem_links(submit_problems or []),
+        "more_problems": max(0, len(submit_problems or []) - PROBLEMS_SHOWN),
         "States": SubmissionState,
-        **extra,
     }
+
+
+def _slice_address(request: HttpRequest, submission: Submission) -> str:
+    """The entry page of the slice the request came from (its query string)."""
+    params, _notices = SliceParams.from_query(request.GET)
+    return reverse("indicators:submission", args=[submission.pk]) + params.query(page=params.page)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The entry page: every institution of the unit open that year, grouped by
-    category, last year's values beside the fields; save a draft or submit.
-    A fixed number of queries whatever the number of institutions."""
+    """The entry page: a slice of the unit's institutions open that year (a
+    category, a page, a search: `indicators.entry_slice`), grouped by category,
+    last year's values beside the fields; save a draft or submit. A post saves
+    the inputs it carries (the slice's, or every institution's at once) and
+    lands back on the same slice. A fixed number of queries whatever the number
+    of institutions."""
     submission = selectors.get_submission_for_user(request.user, pk)
     if request.method == "GET":
         return render(request, "indicators/submission.html", _entry_context(request, submission))
 
     if not selectors.can_report_for(request.user, submission.reporting_unit_id):
         raise Http404("Not a reporter of this unit")
-    institutions = list(selectors.institutions_for_submission(submission))
+    directory = selectors.institution_directory(submission)
+    by_pk = {e.pk: e for e in directory}
+    posted = posted_institution_ids(request.POST)
     # A posted field naming an institution outside this submission is tampering.
-    if posted_institution_ids(request.POST) - {i.pk for i in institutions}:
+    if posted - by_pk.keys():
         raise Http404("Unknown institution")
+    institutions = [e for e in directory if e.pk in posted]
     form = FiguresForm(
         request.POST,
         institutions=institutions,
-        figures=selectors.figures_by_institution(submission),
-        last_year=selectors.last_year_values([i.pk for i in institutions], submission.period.year),
+        figures=selectors.figures_by_institution(submission, institution_ids=posted),
+        last_year=selectors.last_year_values(list(posted), submission.period.year),
     )
     if not form.is_valid():
         return render(
             request,
             "indicators/submission.html",
-            _entry_context(request, submission, form),
+            _entry_context(request, submission, form, directory=directory),
             status=400,
         )
     submitting = "submit" in request.POST
@@ -162,7 +201,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "indicators/submission.html",
-            _entry_context(request, submission, form),
+            _entry_context(request, submission, form, directory=directory),
             status=400,
         )
     except ValidationError as exc:
@@ -171,30 +210,31 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "indicators/submission.html",
-            _entry_context(request, submission, form),
+            _entry_context(request, submission, form, directory=directory),
             status=409,
         )
+    back = _slice_address(request, submission)
     if not submitting:
         # Submitting, a large change still unexplained comes back as a submit
         # problem (listed once, there) and an explained one needs no warning.
         for w in result.warnings[:MAX_WARNINGS_SHOWN]:
             messages.warning(request, f"{w.institution}: {w.message}")
         messages.success(request, _("Đã lưu nháp."))
-        return redirect("indicators:submission", pk=submission.pk)
+        return redirect(back)
     try:
         services.submission_submit(
             submission=submission, user=request.user, version=submission.version
         )
     except FiguresInvalid as exc:
+        # Built again from what is now stored: the save just changed it.
         context = _entry_context(request, submission, submit_problems=exc.problems)
-        context["form"].add_problems(exc.problems)
         return render(request, "indicators/submission.html", context, status=400)
     except ValidationError as exc:
         for m in _error_text(exc):
             messages.error(request, m)
-        return redirect("indicators:submission", pk=submission.pk)
+        return redirect(back)
     messages.success(request, _("Đã gửi báo cáo. Sở VHTTDL sẽ xem xét và phản hồi."))
-    return redirect("indicators:submission", pk=submission.pk)
+    return redirect(back)
 
 
 @login_required

@@ -7,6 +7,9 @@
 // - on a phone, one institution is open at a time: opening one folds the
 //   others, and the page starts on the first one with an error, else the
 //   first one not yet complete;
+// - leaving the page (another category, page or search of a large unit's
+//   entry page) with inputs changed and not saved asks first: the browser's
+//   own "leave this page?" question;
 // (a form marked data-confirm, the delete of an activity, asks first: static/js/portal.js).
 (function () {
   "use strict";
@@ -60,6 +63,18 @@
   });
   window.addEventListener("hashchange", function () { show(location.hash.slice(1), true); });
   if (location.hash) { show(location.hash.slice(1), false); }
+
+  // Unsaved inputs: the slices of a large unit are separate pages.
+  var dirty = false;
+  var changed = function () { dirty = true; };
+  entry.addEventListener("input", changed);
+  entry.addEventListener("change", changed);
+  entry.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty) { return; }
+    event.preventDefault();
+    event.returnValue = "";
+  });
 
   // Filtering the jump list.
   var filter = document.querySelector("[data-jump-filter]");
