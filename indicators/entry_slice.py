@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from indicators.selectors import DirectoryEntry
 from indicators.services import RowProblem
+from institutions.paging import PageLink, page_links
 
 PAGE_SIZE = 50  # institutions per page: about 190 KB of inputs
 QUERY_MAX = 100  # characters of a search kept
@@ -114,13 +115,6 @@ class Tab:
 
 
 @dataclass(frozen=True)
-class PageLink:
-    number: int | None  # None: the "…" between distant pages
-    url: str
-    current: bool
-
-
-@dataclass(frozen=True)
 class ProblemLink:
     """A problem of a refused submit, with the address of the input it is
     about: on this slice its anchor, else the slice that shows it."""
@@ -199,19 +193,7 @@ class EntrySlice:
         return _("Không có thiết chế nào ở đây.")
 
     def page_links(self) -> list[PageLink]:
-        if self.page is None or self.page.paginator.num_pages < 2:
-            return []
-        links = []
-        for number in self.page.paginator.get_elided_page_range(
-            self.page.number, on_each_side=2, on_ends=1
-        ):
-            if isinstance(number, int):
-                links.append(
-                    PageLink(number, self.params.query(page=number), number == self.page.number)
-                )
-            else:
-                links.append(PageLink(None, "", False))
-        return links
+        return page_links(self.page, lambda number: self.params.query(page=number))
 
     def problem_links(self, problems: Iterable[RowProblem]) -> list[ProblemLink]:
         """The first `PROBLEMS_SHOWN` problems, each with its input's address."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Figures, PeriodState, ReportingPeriod, SubmissionState
 from indicators.selectors import submissions_for_user
 from institutions.models import AdministrativeUnit, Institution
+from institutions.paging import page_links
 from institutions.roles import (
     is_reporter,
     is_reviewer,
@@ -309,6 +310,7 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
     _attach_reports(institutions, year=year, user=request.user)
     others = request.GET.copy()
     others.pop("page", None)
+    prefix = f"?{others.urlencode()}&page=" if others else "?page="
     links = presenters.Links(enabled=True, year=year)
     indicator = selectors.indicator_names(years.plan).get(row.indicator)
     return render(
@@ -324,7 +326,7 @@ def institutions_behind(request: HttpRequest) -> HttpResponse:
             "tabs": presenters.drill_links(row, unit, links),
             "institutions": institutions,
             "page": page,
-            "query": others.urlencode(),
+            "page_links": page_links(page, lambda n: f"{prefix}{n}"),
             "status_label": presenters.STATUS_LABELS[row.status],
             "symbol": presenters.STATUS_SYMBOLS[row.status],
             "value": presenters.headline(row),

@@ -187,6 +187,7 @@ def test_a_long_list_behind_a_number_comes_a_hundred_at_a_time(known, reviewer):
         'href="?target=LIB_LLL_SERVICE%3ALIB_COMM&amp;year=2024&amp;which=not_reported&amp;page=2"'
         in first
     )
+    assert 'aria-label="Trang 3"' in first
     last = client.get(url + "&page=3").content.decode()
     assert last.count("<tr><td>") == 47 and "Từ 201 đến 247 trong 247" in last
     # A page past the end gives the last; one that is not a number, the first.
