@@ -132,3 +132,22 @@ def test_completeness_shows_pending_registry_changes_per_unit(
     assert response.context["c"].pending_registry == 1
     assert "1 đề xuất thay đổi danh mục thiết chế đang chờ duyệt" in response.content.decode()
     assert ReportingPeriod.objects.count() == 1
+
+
+def test_a_rejection_reasons_label_names_its_box_whatever_the_changes_number(
+    registry, province, officer_a, reviewer
+):
+    # Past 999 a number is drawn with a thousands separator (12.345): an id
+    # built from it would no longer match its label.
+    client_for(officer_a).post(
+        unit_url(province.unit_a),
+        {
+            "kind": RegistryChangeKind.RENAME,
+            "institution": registry.library.pk,
+            "year": "2026",
+            "name": "Thư viện Pleiku mới",
+        },
+    )
+    RegistryChange.objects.update(id=12345)
+    page = client_for(reviewer).get(QUEUE).content.decode()
+    assert 'for="reason-12345"' in page and 'id="reason-12345"' in page
