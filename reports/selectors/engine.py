@@ -7,10 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 from django.conf import settings
 from django.db.models import Count, FilteredRelation, Max, Min, Q, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.criteria import meets_criterion_q
@@ -232,8 +234,19 @@ def _share(numerator: int, denominator: int, reported: int) -> Fraction | None:
     return Fraction(100 * numerator, denominator)
 
 
-def _categories_text(t: TargetView) -> str:
-    return str(t.label)
+@lru_cache(maxsize=1024)
+def _idle_text(label: str, year: int, language: str | None) -> str:
+    # A table by unit repeats it for every unit without the target's kind: one
+    # gettext per target, year and language, not one per row.
+    return _("Không có %(what)s nào hoạt động trong phạm vi năm %(year)s.") % {
+        "what": label.lower(),
+        "year": year,
+    }
+
+
+def _idle_reason(t: TargetView, year: int) -> str:
+    """Why a row is not applicable: nothing of the target's kind open in scope."""
+    return _idle_text(t.label, year, get_language())
 
 
 def _denominator_change(
@@ -284,10 +297,7 @@ def _share_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) ->
     reason = ""
     if denominator == 0:
         status = Status.NOT_APPLICABLE
-        reason = _("Không có %(what)s nào hoạt động trong phạm vi năm %(year)s.") % {
-            "what": _categories_text(t).lower(),
-            "year": year,
-        }
+        reason = _idle_reason(t, year)
         if change is not None:
             reason += " " + change.text()
     elif exact is None:  # open, but nobody reported
@@ -400,10 +410,7 @@ def _growth_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -
     reason = ""
     if expected == 0:
         status = Status.NOT_APPLICABLE
-        reason = _("Không có %(what)s nào hoạt động trong phạm vi năm %(year)s.") % {
-            "what": str(t.label).lower(),
-            "year": year,
-        }
+        reason = _idle_reason(t, year)
     elif year <= t.baseline_year:
         status = Status.BASELINE
     elif average is None:
