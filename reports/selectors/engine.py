@@ -506,21 +506,15 @@ def attainment_rows(
     The aggregate reads the precomputed attainment unless `source="live"` (or
     the ATTAINMENT_SOURCE setting) asks for the base tables; both give the same rows.
     """
-    targets = current_plan_targets(plan)
-    if not targets:
-        return []
-    graph = graph or UnitGraph.load()
-    territory = graph.territory(targets[0].territory_code)
-    groups = _aggregate(
-        needs=_Needs.for_targets(targets, year),
-        category_ids=_all_category_ids(targets),
-        unit_ids=_scope_ids(graph, territory, unit),
+    overview = attainment_overview(
+        years=[year],
+        unit=unit,
         visibility=visibility_of(visibility, approved_only),
+        plan=plan,
+        graph=graph,
         source=source,
     )
-    return _rows_for_groups(
-        targets, groups, year=year, unit_code=unit.code if unit is not None else None
-    )
+    return overview.by_year[year]
 
 
 @dataclass(frozen=True)
