@@ -1,4 +1,4 @@
-"""Benchmark of the attainment engine on the demo province at scale 1 and 10.
+"""Benchmark of the attainment engine on the demo province at scale 1 and 10 (or --scales).
 
     SECRET_KEY=x .venv/bin/python benchmarks/bench_attainment.py [--scales 1 10] [--repeat 5]
 
@@ -6,8 +6,12 @@ For each scale, in a fresh process: a scratch SQLite file in /tmp (or
 BENCH_DATABASE_URL), `migrate`, `load_reference`, `seed_demo --scale N`, then the
 best of `--repeat` runs of: the province's rows for 2025 and 2026, every unit's
 rows (`attainment_by_unit`: the 2023-2025 districts and communes for 2025, the
-new communes for 2026), and the `attainment --year 2025 --format json` command;
-with the number of queries and the peak Python memory (tracemalloc) of each.
+new communes for 2026), what a dashboard asks for (`attainment_overview`: the
+trend 2023-2025 and the table of the communes of 2025), and the
+`attainment --year 2025 --format json` command;
+with the wall-clock and CPU time, the number of queries and the peak Python
+memory (tracemalloc) of each; after the scales, the ratio of each time at the
+last scale to the first.
 Each engine measure runs twice: from the precomputed attainment (the default,
 "summary") and from the base tables ("live"), side by side; then the time of
 a full `rebuild_attainment`.
@@ -18,23 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import child_report, child_setup  # noqa: E402
+from harness import best_of, child_report, child_setup  # noqa: E402
 from harness import main as harness_main  # noqa: E402
 
 
 def measure(label: str, fn, repeat: int) -> dict:
     from django.db import connection, reset_queries
 
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
+    best = best_of(fn, repeat)
     reset_queries()
     tracemalloc.start()
     fn()
@@ -42,7 +41,7 @@ def measure(label: str, fn, repeat: int) -> dict:
     tracemalloc.stop()
     return {
         "what": label,
-        "best_ms": round(best * 1000, 1),
+        **best,
         "queries": len(connection.queries),
         "peak_mib": round(peak / 2**20, 2),
     }
@@ -54,7 +53,8 @@ def child(scale: int, repeat: int) -> None:
     from django.core.management import call_command
 
     from institutions.models import AdministrativeUnit, Level
-    from reports.selectors import attainment_by_unit, attainment_rows
+    from reports.dashboards.selectors import table_units
+    from reports.selectors import attainment_by_unit, attainment_overview, attainment_rows
 
     units_2025 = list(
         AdministrativeUnit.objects.valid_on(dt.date(2025, 1, 1)).exclude(level=Level.PROVINCE)
@@ -62,6 +62,7 @@ def child(scale: int, repeat: int) -> None:
     units_2026 = list(
         AdministrativeUnit.objects.valid_on(dt.date(2026, 1, 1)).exclude(level=Level.PROVINCE)
     )
+    communes_2025 = table_units(year=2025, unit=None)
     results = []
     for source in ("summary", "live"):
         results += [
@@ -83,6 +84,13 @@ def child(scale: int, repeat: int) -> None:
             measure(
                 f"all {len(units_2026)} units 2026 ({source})",
                 lambda s=source: attainment_by_unit(year=2026, units=units_2026, source=s),
+                repeat,
+            ),
+            measure(
+                f"dashboard 2023-2025 + {len(communes_2025)} units ({source})",
+                lambda s=source: attainment_overview(
+                    years=range(2023, 2026), units=communes_2025, source=s
+                ),
                 repeat,
             ),
         ]
@@ -109,6 +117,7 @@ def main() -> None:
         columns=[
             ("measure", "what"),
             ("best (ms)", "best_ms"),
+            ("best CPU (ms)", "cpu_ms"),
             ("queries", "queries"),
             ("peak Python memory (MiB)", "peak_mib"),
         ],

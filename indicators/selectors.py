@@ -329,10 +329,8 @@ def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
         Value(ReportingPeriod.default_deadline(year)),
         output_field=DateField(),
     )
-    assigned = _count_per_unit(
-        Institution.objects.open_in(year).filter(reporting_unit=OuterRef("pk")),
-        "reporting_unit",
-    )
+    open_institutions = Institution.objects.open_in(year).filter(reporting_unit=OuterRef("pk"))
+    assigned = _count_per_unit(open_institutions, "reporting_unit")
     reported = _count_per_unit(
         Figures.objects.filter(year=year, submission__reporting_unit=OuterRef("pk")),
         "submission__reporting_unit",
@@ -340,9 +338,12 @@ def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
     valid_on_deadline = (Q(valid_from__isnull=True) | Q(valid_from__lte=F("deadline"))) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=F("deadline"))
     )
+    # The counts grow with the institutions and SQL computes an expression once
+    # per mention: they are aliases (not selected on their own), and whether a
+    # unit has open institutions is asked with EXISTS, which stops at the first.
     return (
-        ReportingUnit.objects.annotate(deadline=deadline, assigned=assigned, reported=reported)
-        .filter((valid_on_deadline & Q(assigned__gt=0)) | Q(reported__gt=0))
+        ReportingUnit.objects.alias(deadline=deadline, assigned=assigned, reported=reported)
+        .filter((valid_on_deadline & Exists(open_institutions)) | Q(reported__gt=0))
         .annotate(institution_count=Greatest("assigned", "reported"))
         .order_by("code")
     )

@@ -104,7 +104,8 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+def sql_in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`column IN (%s, ...)` with its parameters; false for no values."""
     if not values:
         return "1 = 0", []
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
@@ -116,7 +117,7 @@ def _where(
     parts, params = ["1 = 1"], []
     for column, values in (("i.admin_unit_id", unit_ids), ("i.category_id", category_ids)):
         if values is not None:
-            sql, more = _in(column, values)
+            sql, more = sql_in(column, values)
             parts.append(sql)
             params += more
     return " AND ".join(parts), params
@@ -149,8 +150,8 @@ def _insert_figures(
         f"(CASE WHEN f.{name} THEN {1 << bit} ELSE 0 END)" for bit, name in enumerate(YES_FIELDS)
     )
     quantities = ", ".join(f"COUNT(f.{q}), COALESCE(SUM(f.{q}), 0), 0" for q in QUANTITIES)
-    states, state_params = _in("s.state", COUNTED_STATES)
-    year_sql, year_params = ("1 = 1", []) if years is None else _in("f.year", years)
+    states, state_params = sql_in("s.state", COUNTED_STATES)
+    year_sql, year_params = ("1 = 1", []) if years is None else sql_in("f.year", years)
     _insert(
         cursor,
         f"""SELECT {Kind.FIGURES}, i.admin_unit_id, i.category_id, f.year, NULL, s.state,
@@ -177,13 +178,13 @@ def _insert_panels(cursor: Any, where: str, params: list[Any], years: Sequence[i
         f"COALESCE(SUM(CASE WHEN {both(q)} THEN fb.{q} END), 0)"
         for q in QUANTITIES
     )
-    states_a, pa = _in("sa.state", COUNTED_STATES)
-    states_b, pb = _in("sb.state", COUNTED_STATES)
+    states_a, pa = sql_in("sa.state", COUNTED_STATES)
+    states_b, pb = sql_in("sb.state", COUNTED_STATES)
     if years is None:
         year_sql, year_params = "1 = 1", []
     else:
-        a_sql, a_params = _in("fa.year", years)
-        b_sql, b_params = _in("fb.year", years)
+        a_sql, a_params = sql_in("fa.year", years)
+        b_sql, b_params = sql_in("fb.year", years)
         year_sql, year_params = f"({a_sql} OR {b_sql})", a_params + b_params
     _insert(
         cursor,

@@ -266,6 +266,10 @@ AttainmentRow = ShareRow | GrowthRow
 #       the same for many units at once, with the row of what stands above them
 #       ("cấp tỉnh / không thuộc đơn vị cấp dưới") so that the units add up to the
 #       territory, and the units outside the plan's territory listed apart.
+#   attainment_overview(*, years, unit=None, units=(), visibility=..., plan=None)
+#       -> Overview
+#       what a dashboard shows: attainment_rows for each of `years` and
+#       attainment_table of `units` for the last, the same rows, from one aggregate.
 #   institutions_behind(*, target_code, year, unit, which, visibility=...)
 #       -> QuerySet[Institution]
 #       the institutions behind one number, for drill-down and the report's annex.

@@ -29,7 +29,6 @@ from reports.attainment import (
     catch_up_text,
     growth_target_text,
 )
-from reports.selectors import UnitTable
 from reports.visibility import Visibility
 
 # Shown beside the colour so that status never depends on colour alone.
@@ -305,16 +304,16 @@ def build_dashboard(
     can_drill: bool,
     plan_number: str = "",
 ) -> Dashboard:
-    """Everything a dashboard page shows for one scope and year. Runs the engine
-    once per year from `first_year` to `year` (the trend) and once for the
-    units × targets table: a number of queries that depends on the year, never
-    on the number of institutions or units."""
+    """Everything a dashboard page shows for one scope and year: the trend of
+    every year from `first_year` to `year` and the units × targets table, from
+    one run of the engine (`attainment_overview`: one aggregate), so a number of
+    queries that depends neither on the years nor on the number of
+    institutions or units."""
     links = Links(enabled=can_drill, year=year)
-    graph = engine.UnitGraph.load()
-    by_year = {
-        y: engine.attainment_rows(year=y, unit=unit, visibility=visibility, graph=graph)
-        for y in range(first_year, year + 1)
-    }
+    overview = engine.attainment_overview(
+        years=range(first_year, year + 1), unit=unit, units=table_units, visibility=visibility
+    )
+    by_year = overview.by_year
     rows = by_year[year]
     cards: list[Card] = []
     charts: list[dict[str, object]] = []
@@ -352,10 +351,8 @@ def build_dashboard(
     lines: list[UnitLine] = []
     empty_units: list[AdministrativeUnit] = []
     above: UnitLine | None = None
-    if table_units:
-        table: UnitTable = engine.attainment_table(
-            year=year, units=list(table_units), visibility=visibility, graph=graph
-        )
+    table = overview.table
+    if table is not None:
         for child, child_rows in table.lines:
             lines.append(_unit_line(child, child_rows, rows, links))
         empty_units = list(table.outside)

@@ -8,12 +8,15 @@ How it works, and why it runs a fixed number of queries:
    queries), so that the plan's territory and a unit's scope — the unit,
    everything under it, and the old units it or they succeeded — are sets of
    unit ids computed in Python (`UnitGraph`).
-3. One aggregate query over institutions grouped by (category, admin unit),
-   with a LEFT JOIN to each needed year's figures (one figures row per
-   institution and year, so joins never multiply rows) and conditional
-   `Count`/`Sum` annotations: open, reported, meeting each criterion, awaiting
+3. One aggregate query grouped by (category, admin unit), with one
+   conditional sum per count: open, reported, meeting each criterion, awaiting
    approval, opened and closed since the phase start, and for growth the
-   matched panels' size and sums.
+   matched panels' size and sums. By default it rolls up the precomputed
+   attainment in the database (`summary.py` over `AttainmentCell`); live, it
+   reads institutions with a LEFT JOIN to each needed year's figures (one
+   figures row per institution and year, so joins never multiply rows). A
+   dashboard asks for all the years of its trend and its table by unit in
+   this one query (`attainment_overview`).
 4. Python rolls those (category × admin unit) rows up into each target and
    scope. That loop is over groups, never over institutions or figure rows.
 
@@ -40,8 +43,10 @@ from __future__ import annotations
 
 from reports.selectors.behind import institutions_behind, share_institutions_behind
 from reports.selectors.engine import (
+    Overview,
     UnitTable,
     attainment_by_unit,
+    attainment_overview,
     attainment_rows,
     attainment_table,
     open_in_q,
@@ -49,9 +54,11 @@ from reports.selectors.engine import (
 from reports.selectors.scope import UnitGraph, resolve_unit, scope_unit_ids, unit_label
 
 __all__ = [
+    "Overview",
     "UnitGraph",
     "UnitTable",
     "attainment_by_unit",
+    "attainment_overview",
     "attainment_rows",
     "attainment_table",
     "institutions_behind",

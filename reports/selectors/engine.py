@@ -7,10 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 from django.conf import settings
 from django.db.models import Count, FilteredRelation, Max, Min, Q, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.criteria import meets_criterion_q
@@ -91,6 +93,22 @@ class _Needs:
                 needs.growth_pairs.add((year - 1, year, t.quantity))
                 if start < year:
                     needs.growth_pairs.add((start, year, t.quantity))
+        return needs
+
+    @classmethod
+    def for_years(cls, targets: Iterable[TargetView], years: Iterable[int]) -> _Needs:
+        """What the rows of every one of `years` need, for one aggregate: each
+        key names its year, so the rows of a year read the same values from it
+        as from an aggregate of that year alone."""
+        targets = list(targets)
+        needs = cls()
+        for year in years:
+            one = cls.for_targets(targets, year)
+            needs.share_years |= one.share_years
+            needs.criteria |= one.criteria
+            needs.moves |= one.moves
+            needs.growth_pairs |= one.growth_pairs
+            needs.growth_years |= one.growth_years
         return needs
 
     @property
@@ -216,8 +234,19 @@ def _share(numerator: int, denominator: int, reported: int) -> Fraction | None:
     return Fraction(100 * numerator, denominator)
 
 
-def _categories_text(t: TargetView) -> str:
-    return str(t.label)
+@lru_cache(maxsize=1024)
+def _idle_text(label: str, year: int, language: str | None) -> str:
+    # A table by unit repeats it for every unit without the target's kind: one
+    # gettext per target, year and language, not one per row.
+    return _("Không có %(what)s nào hoạt động trong phạm vi năm %(year)s.") % {
+        "what": label.lower(),
+        "year": year,
+    }
+
+
+def _idle_reason(t: TargetView, year: int) -> str:
+    """Why a row is not applicable: nothing of the target's kind open in scope."""
+    return _idle_text(t.label, year, get_language())
 
 
 def _denominator_change(
@@ -268,10 +297,7 @@ def _share_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) ->
     reason = ""
     if denominator == 0:
         status = Status.NOT_APPLICABLE
-        reason = _("Không có %(what)s nào hoạt động trong phạm vi năm %(year)s.") % {
-            "what": _categories_text(t).lower(),
-            "year": year,
-        }
+        reason = _idle_reason(t, year)
         if change is not None:
             reason += " " + change.text()
     elif exact is None:  # open, but nobody reported
@@ -384,10 +410,7 @@ def _growth_row(t: TargetView, year: int, unit_code: str | None, tot: _Totals) -
     reason = ""
     if expected == 0:
         status = Status.NOT_APPLICABLE
-        reason = _("Không có %(what)s nào hoạt động trong phạm vi năm %(year)s.") % {
-            "what": str(t.label).lower(),
-            "year": year,
-        }
+        reason = _idle_reason(t, year)
     elif year <= t.baseline_year:
         status = Status.BASELINE
     elif average is None:
@@ -452,6 +475,16 @@ def _all_category_ids(targets: list[TargetView]) -> set[int]:
 # --------------------------------------------------------------------------- public
 
 
+def _scope_ids(
+    graph: UnitGraph, territory: frozenset[int] | None, unit: AdministrativeUnit | None
+) -> frozenset[int] | None:
+    """The unit's scope within the plan's territory; the territory for `unit=None`."""
+    if unit is None:
+        return territory
+    scope = graph.scope(unit.pk)
+    return scope & territory if territory is not None else scope
+
+
 def attainment_rows(
     *,
     year: int,
@@ -473,26 +506,15 @@ def attainment_rows(
     The aggregate reads the precomputed attainment unless `source="live"` (or
     the ATTAINMENT_SOURCE setting) asks for the base tables; both give the same rows.
     """
-    targets = current_plan_targets(plan)
-    if not targets:
-        return []
-    graph = graph or UnitGraph.load()
-    territory = graph.territory(targets[0].territory_code)
-    unit_ids = territory
-    if unit is not None:
-        unit_ids = graph.scope(unit.pk)
-        if territory is not None:
-            unit_ids = unit_ids & territory
-    groups = _aggregate(
-        needs=_Needs.for_targets(targets, year),
-        category_ids=_all_category_ids(targets),
-        unit_ids=unit_ids,
+    overview = attainment_overview(
+        years=[year],
+        unit=unit,
         visibility=visibility_of(visibility, approved_only),
+        plan=plan,
+        graph=graph,
         source=source,
     )
-    return _rows_for_groups(
-        targets, groups, year=year, unit_code=unit.code if unit is not None else None
-    )
+    return overview.by_year[year]
 
 
 @dataclass(frozen=True)
@@ -514,6 +536,61 @@ class UnitTable:
         return {unit.code: rows for unit, rows in self.lines}
 
 
+def _unit_table(
+    targets: list[TargetView],
+    groups: list[dict],
+    *,
+    year: int,
+    units: Sequence[AdministrativeUnit],
+    graph: UnitGraph,
+    territory: frozenset[int] | None,
+) -> UnitTable:
+    """The table of `units` for `year` from the territory's aggregate `groups`
+    (which may hold other years' keys too), rolled up in Python."""
+    by_unit: dict[int, list[dict]] = defaultdict(list)
+    for g in groups:
+        by_unit[g["admin_unit_id"]].append(g)
+    lines: list[tuple[AdministrativeUnit, list[AttainmentRow]]] = []
+    outside: list[AdministrativeUnit] = []
+    covered: set[int] = set()
+    for u in units:
+        scope = _scope_ids(graph, territory, u)
+        if not scope:
+            outside.append(u)
+            continue
+        covered |= scope
+        mine = [g for unit_id in scope for g in by_unit.get(unit_id, ())]
+        lines.append((u, _rows_for_groups(targets, mine, year=year, unit_code=u.code)))
+    rest = [g for g in groups if g["admin_unit_id"] not in covered]
+    return UnitTable(
+        year=year,
+        lines=lines,
+        above=_rows_for_groups(targets, rest, year=year, unit_code=None),
+        total=_rows_for_groups(targets, groups, year=year, unit_code=None),
+        outside=outside,
+    )
+
+
+def _territory_table(
+    targets: list[TargetView],
+    *,
+    year: int,
+    units: Sequence[AdministrativeUnit],
+    visibility: Visibility,
+    graph: UnitGraph,
+    source: Source | None,
+) -> UnitTable:
+    territory = graph.territory(targets[0].territory_code)
+    groups = _aggregate(
+        needs=_Needs.for_targets(targets, year),
+        category_ids=_all_category_ids(targets),
+        unit_ids=territory,
+        visibility=visibility,
+        source=source,
+    )
+    return _unit_table(targets, groups, year=year, units=units, graph=graph, territory=territory)
+
+
 def attainment_table(
     *,
     year: int,
@@ -532,38 +609,13 @@ def attainment_table(
     targets = current_plan_targets(plan)
     if not targets:
         return UnitTable(year, [(u, []) for u in units], [], [], [])
-    graph = graph or UnitGraph.load()
-    territory = graph.territory(targets[0].territory_code)
-    groups = _aggregate(
-        needs=_Needs.for_targets(targets, year),
-        category_ids=_all_category_ids(targets),
-        unit_ids=territory,
-        visibility=visibility_of(visibility, approved_only),
-        source=source,
-    )
-    by_unit: dict[int, list[dict]] = defaultdict(list)
-    for g in groups:
-        by_unit[g["admin_unit_id"]].append(g)
-    lines: list[tuple[AdministrativeUnit, list[AttainmentRow]]] = []
-    outside: list[AdministrativeUnit] = []
-    covered: set[int] = set()
-    for u in units:
-        scope = graph.scope(u.pk)
-        if territory is not None:
-            scope = scope & territory
-        if not scope:
-            outside.append(u)
-            continue
-        covered |= scope
-        mine = [g for unit_id in scope for g in by_unit.get(unit_id, ())]
-        lines.append((u, _rows_for_groups(targets, mine, year=year, unit_code=u.code)))
-    rest = [g for g in groups if g["admin_unit_id"] not in covered]
-    return UnitTable(
+    return _territory_table(
+        targets,
         year=year,
-        lines=lines,
-        above=_rows_for_groups(targets, rest, year=year, unit_code=None),
-        total=_rows_for_groups(targets, groups, year=year, unit_code=None),
-        outside=outside,
+        units=units,
+        visibility=visibility_of(visibility, approved_only),
+        graph=graph or UnitGraph.load(),
+        source=source,
     )
 
 
@@ -577,15 +629,76 @@ def attainment_by_unit(
 ) -> dict[str, list[AttainmentRow]]:
     """`attainment_table`'s lines keyed by unit code (units outside the
     territory get rows over nothing: not applicable). Pass units valid in
-    `year`: two units sharing a code (old and new 23563) would collide."""
-    table = attainment_table(
+    `year`: two units sharing a code (old and new 23563) would collide. The 6
+    queries of `attainment_table`, however many units lie outside."""
+    targets = current_plan_targets()
+    if not targets:
+        return {u.code: [] for u in units}
+    table = _territory_table(
+        targets,
         year=year,
         units=units,
-        visibility=visibility,
-        approved_only=approved_only,
+        visibility=visibility_of(visibility, approved_only),
+        graph=UnitGraph.load(),
         source=source,
     )
     result = table.rows_by_code()
     for u in table.outside:
-        result[u.code] = _rows_for_groups(current_plan_targets(), [], year=year, unit_code=u.code)
+        result[u.code] = _rows_for_groups(targets, [], year=year, unit_code=u.code)
     return {u.code: result.get(u.code, []) for u in units}
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a dashboard shows of attainment: the scope's rows for each year of
+    its trend (`by_year`, plan order), and for the last year the table of the
+    units given (None when none were given)."""
+
+    by_year: dict[int, list[AttainmentRow]]
+    table: UnitTable | None
+
+
+def attainment_overview(
+    *,
+    years: Sequence[int],
+    unit: AdministrativeUnit | None = None,
+    units: Sequence[AdministrativeUnit] = (),
+    visibility: Visibility | None = None,
+    plan: Plan | None = None,
+    graph: UnitGraph | None = None,
+    source: Source | None = None,
+) -> Overview:
+    """`attainment_rows` for every one of `years` (the scope of `unit`, or the
+    territory) and `attainment_table` of `units` for the last of them — the
+    same rows — from one aggregate for all the years: over the territory when
+    there is a table, else over the scope. Queries: targets, categories,
+    milestones, the graph (two, none when `graph` is passed) and one aggregate,
+    whatever the number of years, units or institutions."""
+    targets = current_plan_targets(plan)
+    year = max(years)
+    if not targets:
+        table = UnitTable(year, [(u, []) for u in units], [], [], []) if units else None
+        return Overview({y: [] for y in years}, table)
+    graph = graph or UnitGraph.load()
+    territory = graph.territory(targets[0].territory_code)
+    scope = _scope_ids(graph, territory, unit)
+    groups = _aggregate(
+        needs=_Needs.for_years(targets, years),
+        category_ids=_all_category_ids(targets),
+        unit_ids=territory if units else scope,
+        visibility=visibility_of(visibility, False),
+        source=source,
+    )
+    # With a table the aggregate is the territory's: the scope's rows read its own groups.
+    mine = groups
+    if units and scope is not None:
+        mine = [g for g in groups if g["admin_unit_id"] in scope]
+    unit_code = unit.code if unit is not None else None
+    return Overview(
+        by_year={y: _rows_for_groups(targets, mine, year=y, unit_code=unit_code) for y in years},
+        table=(
+            _unit_table(targets, groups, year=year, units=units, graph=graph, territory=territory)
+            if units
+            else None
+        ),
+    )

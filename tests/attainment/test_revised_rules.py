@@ -18,7 +18,12 @@ from indicators.models import Submission, SubmissionState
 from indicators.selectors import is_late
 from institutions.models import Level, UnitSuccession
 from reports.attainment import ShareRow, Status, catch_up_text
-from reports.selectors import attainment_rows, attainment_table, institutions_behind
+from reports.selectors import (
+    attainment_by_unit,
+    attainment_rows,
+    attainment_table,
+    institutions_behind,
+)
 from reports.visibility import APPROVED_ONLY, Visibility
 from tests.conftest import client_for
 from tests.factories import (
@@ -170,6 +175,21 @@ def test_units_outside_the_plans_territory_are_listed_apart(merged_province, pla
     table = attainment_table(year=2026, units=[p.dien_hong, p.binh_dinh])
     assert [u.code for u, _rows in table.lines] == ["23563"]
     assert [u.code for u in table.outside] == ["21000"]
+
+
+def test_units_outside_the_territory_cost_no_query_of_their_own(
+    merged_province, plan, django_assert_num_queries
+):
+    p = merged_province
+    outside = [p.binh_dinh] + [
+        AdministrativeUnitFactory(parent=p.new_province, valid_from=dt.date(2025, 7, 1))
+        for _ in range(3)
+    ]
+    # targets, their categories, their milestones, the graph (2), one aggregate
+    with django_assert_num_queries(6):
+        by_unit = attainment_by_unit(year=2026, units=[p.dien_hong, *outside])
+    # rows over nothing: not applicable, never "not reported"
+    assert {r.status for u in outside for r in by_unit[u.code]} == {Status.NOT_APPLICABLE}
 
 
 def test_the_rows_of_a_table_add_up_to_the_territory(province, plan, report):

@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from indicators.models import SubmissionState
-from reports.selectors import attainment_by_unit, attainment_rows, resolve_unit
+from reports.selectors import (
+    attainment_by_unit,
+    attainment_overview,
+    attainment_rows,
+    attainment_table,
+    resolve_unit,
+)
 from tests.factories import InstitutionFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +129,29 @@ def test_the_engine_runs_a_fixed_number_of_queries(
     comm_a = row(by_unit["622"], "LIB_LLL_SERVICE:LIB_COMM")
     comm_b = row(by_unit["623"], "LIB_LLL_SERVICE:LIB_COMM")
     assert comm_a.denominator + comm_b.denominator == comm_p.denominator
+
+
+@pytest.mark.parametrize("source", ["summary", "live"])
+def test_a_dashboards_overview_gives_the_rows_of_each_year_and_its_table(
+    province, plan, report, source, django_assert_num_queries
+):
+    """One aggregate for the trend and the table gives the rows the engine
+    gives year by year and the table it gives alone, for the territory and
+    for a unit (whose table's aggregate covers the territory)."""
+    _build(province, report, 12)
+    years = (2023, 2024, 2025)
+    children = [province.commune_a, province.commune_b]
+    for unit, units in (
+        (None, [province.district_a, province.district_b]),
+        (province.district_a, children),
+    ):
+        # targets, their categories, their milestones, the graph (2), one aggregate
+        with django_assert_num_queries(6):
+            overview = attainment_overview(years=years, unit=unit, units=units, source=source)
+        for year in years:
+            assert overview.by_year[year] == attainment_rows(year=year, unit=unit, source=source)
+        assert overview.table == attainment_table(year=2025, units=units, source=source)
+    # without a table, over the unit's scope only
+    alone = attainment_overview(years=years, unit=province.commune_b, source=source)
+    assert alone.table is None
+    assert alone.by_year[2024] == attainment_rows(year=2024, unit=province.commune_b, source=source)
