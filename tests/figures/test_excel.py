@@ -403,3 +403,31 @@ def test_on_postgresql_import_figures_leaves_fresh_planner_statistics(year, tmp_
     path = _rows_file(tmp_path, ["TV-PLK,1500"])
     call_command("import_figures", str(path), "--year", "2025", stdout=io.StringIO())
     assert analyses() == before + 1
+
+
+def test_import_figures_writes_each_chunks_warnings_as_it_goes(
+    year, tmp_path, settings, monkeypatch
+):
+    """TV-PLK had 1.000 visits in 2024: 4.000 saves with a warning, written to
+    stderr while its chunk is checked (a file whose every row warns would
+    otherwise keep every warning to the end)."""
+    from indicators import services
+
+    settings.IMPORT_CHUNK_ROWS = 1
+    chunks = 0
+    real = services.FiguresImportStream.add
+
+    def add(stream, rows):
+        nonlocal chunks
+        chunks += 1
+        real(stream, rows)
+        # By the end of its chunk, the warning is out and not kept.
+        assert all(not r.warnings for r in stream.results.values())
+
+    monkeypatch.setattr(services.FiguresImportStream, "add", add)
+    err = io.StringIO()
+    path = _rows_file(tmp_path, ["TV-PLK,4000", "TV-AK,900"])
+    call_command("import_figures", str(path), "--year", "2025", stdout=io.StringIO(), stderr=err)
+    assert chunks == 2
+    assert "Cảnh báo: TV-PLK" in err.getvalue() and "4.000" in err.getvalue()
+    assert Figures.objects.get(institution__code="TV-PLK", year=2025).user_visits == 4000

@@ -48,7 +48,12 @@ class Command(BaseCommand):
                 raise CommandError("\n".join(exc.messages)) from exc
         # Read and saved by chunks inside one transaction: constant memory for a
         # province-wide file, and still all or nothing; then ANALYZE.
-        stream = services.FiguresImportStream(year=options["year"], user=None)
+        # Warnings are written as each chunk is checked, not kept to the end.
+        stream = services.FiguresImportStream(
+            year=options["year"],
+            user=None,
+            on_warning=lambda w: self.stderr.write(f"Cảnh báo: {w.institution}: {w.message}"),
+        )
 
         def finish(table: Table) -> tuple[dict, list]:
             try:
@@ -71,9 +76,6 @@ class Command(BaseCommand):
                 f"Không nhập gì: {len(problems)} lỗi trong {path.name}.\n" + "\n".join(lines)
             )
         saved = sum(r.created + r.updated + r.unchanged for r in results.values())
-        warnings = [w for r in results.values() for w in r.warnings]
-        for w in warnings:
-            self.stderr.write(f"Cảnh báo: {w.institution}: {w.message}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nhập số liệu năm {options['year']} của {saved} thiết chế, "
