@@ -53,6 +53,15 @@ def child_report(scale: int, setup_s: float, results: list[dict]) -> None:
     print(json.dumps(payload))
 
 
+def run_child(command: Sequence[str], env: dict[str, str]) -> dict:
+    """Run a benchmark's child process from the project's root and return the
+    JSON object its last line of output carries (its measurements)."""
+    out = subprocess.run(
+        list(command), env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def run_scales(
     script: str, *, scales: Sequence[int], repeat: int, columns: Sequence[tuple[str, str]]
 ) -> None:
@@ -71,10 +80,7 @@ def run_scales(
             )
             env.setdefault("SECRET_KEY", "benchmark-only")
             command = [sys.executable, script, "--child-scale", str(scale), "--repeat", str(repeat)]
-            out = subprocess.run(
-                command, env=env, cwd=ROOT, check=True, capture_output=True, text=True
-            ).stdout
-            data = json.loads(out.strip().splitlines()[-1])
+            data = run_child(command, env)
             for result in data["results"]:
                 cells = [scale, data["institutions"], data["figures"]]
                 cells += [result[key] for _, key in columns]
