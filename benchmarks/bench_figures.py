@@ -1,7 +1,8 @@
 """Time and peak memory of uploading 2,000 rows of yearly figures.
 
     SECRET_KEY=x .venv/bin/python benchmarks/bench_figures.py [--rows 2000] [--format xlsx|csv]
-        [--stream]   # as import_figures does it: 2,000 rows at a time in one transaction
+
+(The command's import by chunks, at 5,000 and 50,000 rows: bench_imports.py.)
 
 Builds its own data in a scratch SQLite file in /tmp (or BENCH_DATABASE_URL):
 `migrate`, the twelve categories, one reporting unit with N institutions of
@@ -35,7 +36,6 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2000)
-    parser.add_argument("--stream", action="store_true", help="by chunks, as import_figures")
     parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     args = parser.parse_args()
 
@@ -76,31 +76,16 @@ def main() -> None:
             tracemalloc.start()
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
-            if args.stream:
-                from django.db import transaction
-
-                stream = services.FiguresImportStream(year=2025, user=data["user"])
-                with transaction.atomic():
-                    table = read_table(
-                        content,
-                        f"bench.{args.format}",
-                        max_rows=None,
-                        on_rows=lambda chunk, s=stream: s.add(chunk.rows),
-                    )
-                    assert not table.problems, table.problems[:3]
-                    results = stream.finish()
-                read = 0.0  # read and saved together, chunk by chunk
-            else:
-                table = read_table(content, f"bench.{args.format}", max_rows=None)
-                assert not table.problems, table.problems[:3]
-                read = time.perf_counter() - start
-                results = services.figures_import(
-                    rows=table.rows,
-                    year=2025,
-                    user=data["user"],
-                    submission=data["submission"],
-                    version=data["submission"].version,
-                )
+            table = read_table(content, f"bench.{args.format}", max_rows=None)
+            assert not table.problems, table.problems[:3]
+            read = time.perf_counter() - start
+            results = services.figures_import(
+                rows=table.rows,
+                year=2025,
+                user=data["user"],
+                submission=data["submission"],
+                version=data["submission"].version,
+            )
         elapsed = time.perf_counter() - start
         saved = sum(r.created + r.updated for r in results.values())
         line = (

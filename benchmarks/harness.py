@@ -70,12 +70,18 @@ def child_report(scale: int, setup_s: float, results: list[dict]) -> None:
     print(json.dumps(payload))
 
 
-def _child(script: str, scale: int, repeat: int, env: dict[str, str], *more: str) -> dict:
-    command = [sys.executable, script, "--child-scale", str(scale), "--repeat", str(repeat), *more]
+def run_child(command: Sequence[str], env: dict[str, str]) -> dict:
+    """Run a benchmark's child process from the project's root and return the
+    JSON object its last line of output carries (its measurements)."""
     out = subprocess.run(
-        command, env=env, cwd=ROOT, check=True, capture_output=True, text=True
+        list(command), env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def _child(script: str, scale: int, repeat: int, env: dict[str, str], *more: str) -> dict:
+    command = [sys.executable, script, "--child-scale", str(scale), "--repeat", str(repeat), *more]
+    return run_child(command, env)
 
 
 def _best_rounds(payloads: list[dict]) -> list[dict]:

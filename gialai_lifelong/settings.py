@@ -296,6 +296,9 @@ ATTAINMENT_SOURCE = env.str("ATTAINMENT_SOURCE", default="summary")
 REPORT_JOB_TIME_LIMIT = env.int("REPORT_JOB_TIME_LIMIT", default=20 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * REPORT_JOB_TIME_LIMIT}
 CELERY_TIMEZONE = TIME_ZONE
+# Rows a bulk import (import_institutions, import_figures) reads, checks and saves
+# at a time, inside the file's one transaction: its memory is one chunk's.
+IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=2000)
 # Reminders and the reviewers' digest (indicators/services/reminders.py), once a
 # day at REMINDER_HOUR; the beat runs inside the worker (bin/serve: CELERY_BEAT).
 CELERY_BEAT_SCHEDULE = {

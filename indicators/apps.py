@@ -20,5 +20,11 @@ class IndicatorsConfig(AppConfig):
 
         history_recorder_register(audit_record)
         institution_guard_register(institution_guard)
+        # Filled alongside every bulk import (its audit lines, the attainment it
+        # moves): analysed with what the import wrote.
+        from indicators.models import AttainmentCell, AuditEntry
+        from institutions.importing import written_alongside_register
+
+        written_alongside_register(AuditEntry, AttainmentCell)
         # Keeps the precomputed attainment exact at every write (registers its watcher).
         from indicators import summary  # noqa: F401

@@ -9,14 +9,12 @@ module only knows where each value sat, to name the cell.
 
 from __future__ import annotations
 
-import csv
 import io
-import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -26,6 +24,7 @@ from indicators.fields import FIELDS, FieldSpec, FieldType, fields_for
 from indicators.models import Figures, Submission
 from indicators.services import ImportRow, RowProblem
 from indicators.validation import CHANGE_COMMENT, display, values_of
+from institutions.importing import CellProblem, Layout, Table, table_read
 from institutions.models import Institution
 
 DATA_SHEET = "Số liệu"
@@ -39,19 +38,6 @@ FORMULA_START = ("=", "+", "-", "@")
 # rows is a mistake or an attack, and each row costs a query parameter and a
 # problem line. The import_figures command (province-wide files) has no cap.
 MAX_UPLOAD_ROWS = 5_000
-# What an .xlsx may inflate to (its XML); a 10 MB zip can otherwise unpack to
-# gigabytes in openpyxl, which reads the shared strings whole: so they have a
-# cap of their own, far below what a unit's few hundred names need.
-MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
-# Each sheet's XML: openpyxl scans a sheet whole for its size when the file does
-# not declare it. The template's 5.000 rows take about 5 MB.
-MAX_SHEET_XML_BYTES = 16 * 1024 * 1024
-# Columns read from each row (the template has len(ALL_COLUMNS)); more are not read.
-MAX_COLUMNS = 64
-# Rows read, blank ones included, before a capped upload is refused: the cap is
-# counted while streaming, so a file of millions of rows costs no more than this.
-BLANK_ROWS_ALLOWED = 1_000
 _GREY = PatternFill("solid", fgColor="DDDDDD")
 _HEAD = PatternFill("solid", fgColor="CFE2F3")
 
@@ -65,24 +51,6 @@ def headers() -> dict[str, str]:
     }
     head.update({spec.code: str(spec.label) for spec in FIELDS})
     return head
-
-
-@dataclass(frozen=True)
-class CellProblem:
-    sheet: str
-    row: int | None
-    column: str  # "E (user_visits)"
-    value: str
-    message: str
-
-
-@dataclass
-class Table:
-    rows: list[ImportRow] = field(default_factory=list)
-    problems: list[CellProblem] = field(default_factory=list)
-    # Column letter of each field code, to name a cell in messages.
-    columns: dict[str, str] = field(default_factory=dict)
-    sheet: str = ""
 
 
 # ---------------------------------------------------------------- writing
@@ -193,230 +161,33 @@ def _widths(ws: object) -> None:
 
 
 # ---------------------------------------------------------------- reading
-class TooManyRows(Exception):
-    """Raised while streaming, as soon as a capped file passes its cap."""
+def _import_row(line: int, values: dict[str, object]) -> ImportRow:
+    code = values.pop(CODE_COLUMN, None)
+    for column in INFO_COLUMNS:
+        values.pop(column, None)
+    return ImportRow(display(code), values, ref=line)
 
-    def __init__(self, sheet: str, row: int) -> None:
-        self.sheet, self.row = sheet, row
 
-
-RowsConsumer = Callable[["Table"], None]
+# The template's data sheet, header row found by its `institution_code` column.
+LAYOUT = Layout(key=CODE_COLUMN, make_row=_import_row, columns=ALL_COLUMNS, sheet=DATA_SHEET)
 
 
 def read_table(
-    data: bytes,
+    data: bytes | IO[bytes],
     filename: str,
     *,
     max_rows: int | None = MAX_UPLOAD_ROWS,
-    on_rows: RowsConsumer | None = None,
-    chunk_size: int = 2000,
-) -> Table:
+    on_rows: Callable[[Table[ImportRow]], None] | None = None,
+    chunk_size: int | None = None,
+) -> Table[ImportRow]:
     """Rows of an uploaded .xlsx (sheet «Số liệu», or the first sheet with a
-    `institution_code` column) or .csv (UTF-8, comma or semicolon).
-
-    A file of more than `max_rows` data rows (None: no cap), or an .xlsx that
-    would unpack past MAX_XLSX_UNPACKED_BYTES (or its shared strings past
-    MAX_SHARED_STRINGS_BYTES), gives one problem and no rows. The caps are
-    counted while reading: reading stops at the first row past them.
-
-    With `on_rows`, rows are handed over `chunk_size` at a time while reading
-    (`table.rows` holds the chunk, then is emptied), so that a province-wide
-    file costs one chunk of memory, not its length; the returned table then has
-    the problems and columns but no rows."""
-    chunks = _Chunks(on_rows, chunk_size)
-    try:
-        if filename.lower().endswith(".csv"):
-            return _read_csv(data, max_rows, chunks)
-        return _read_xlsx(data, max_rows, chunks)
-    except TooManyRows as stop:
-        return Table(
-            sheet=stop.sheet,
-            problems=[
-                CellProblem(
-                    stop.sheet,
-                    stop.row,
-                    "",
-                    "",
-                    _(
-                        "Tệp vượt quá %(max)s dòng cho một đơn vị báo cáo (đã dừng đọc ở "
-                        "dòng %(row)s)."
-                    )
-                    % {
-                        "max": f"{max_rows:,}".replace(",", "."),
-                        "row": f"{stop.row:,}".replace(",", "."),
-                    },
-                )
-            ],
-        )
-
-
-def _unpacked_sizes(data: bytes) -> tuple[int, int, int]:
-    """What the .xlsx declares it unpacks to: in all, for its shared strings,
-    and for its largest sheet; zipfile never inflates a member past its
-    declared size, so the declaration can be trusted as a bound."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = archive.infolist()
-        shared = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
-        sheets = [i.file_size for i in infos if i.filename.lower().startswith("xl/worksheets/")]
-        return sum(i.file_size for i in infos), shared, max(sheets, default=0)
-
-
-@dataclass
-class _Chunks:
-    """Where read rows go: kept in the table (no consumer), or handed on by chunks."""
-
-    consumer: RowsConsumer | None
-    size: int
-
-    def full(self, table: Table) -> None:
-        if self.consumer is not None and len(table.rows) >= self.size:
-            self.flush(table)
-
-    def flush(self, table: Table) -> None:
-        if self.consumer is not None and table.rows:
-            self.consumer(table)
-            table.rows = []
-
-
-def _read_xlsx(data: bytes, max_rows: int | None, chunks: _Chunks) -> Table:
-    try:
-        total, shared, sheet = _unpacked_sizes(data)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        total = shared = sheet = 0  # not a zip: load_workbook below says it cannot read it
-    if (
-        total > MAX_XLSX_UNPACKED_BYTES
-        or shared > MAX_SHARED_STRINGS_BYTES
-        or sheet > MAX_SHEET_XML_BYTES
-    ):
-        return Table(problems=[CellProblem("", None, "", "", _("Tệp Excel quá lớn khi giải nén."))])
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-        return Table(
-            problems=[CellProblem("", None, "", "", _("Không đọc được tệp Excel (.xlsx)."))]
-        )
-    sheets = [wb[DATA_SHEET]] if DATA_SHEET in wb.sheetnames else list(wb.worksheets)
-    try:
-        for ws in sheets:
-            rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-            table = _read_rows(ws.title, rows, max_rows, chunks)
-            if table is not None:
-                return table
-    finally:
-        wb.close()
-    return Table(problems=[_no_header("")])
-
-
-def _read_csv(data: bytes, max_rows: int | None, chunks: _Chunks) -> Table:
-    """Decoded while read, never whole: a capped file costs its cap, not its size."""
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    try:
-        sample = stream.read(2048)
-        stream.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        rows = (row[:MAX_COLUMNS] for row in csv.reader(stream, delimiter=delimiter))
-        table = _read_rows("csv", rows, max_rows, chunks)
-    except UnicodeDecodeError:
-        return Table(
-            problems=[CellProblem("csv", None, "", "", _("Tệp CSV phải được lưu dạng UTF-8."))]
-        )
-    return table if table is not None else Table(problems=[_no_header("csv")])
-
-
-def _no_header(sheet: str) -> CellProblem:
-    return CellProblem(
-        sheet,
-        None,
-        "",
-        "",
-        _("Không tìm thấy dòng mã trường (có cột «institution_code»): hãy dùng biểu mẫu tải về."),
+    `institution_code` column) or .csv (UTF-8, comma or semicolon), by
+    `institutions.importing.table_read` (its caps, its chunks with `on_rows`):
+    at most MAX_UPLOAD_ROWS for a web upload; `max_rows=None` for the
+    province-wide files of import_figures."""
+    return table_read(
+        data, filename, LAYOUT, max_rows=max_rows, on_rows=on_rows, chunk_size=chunk_size
     )
-
-
-def _read_rows(
-    sheet: str, rows: Iterable[Sequence], max_rows: int | None, chunks: _Chunks | None = None
-) -> Table | None:
-    chunks = chunks or _Chunks(None, 0)
-    iterator = iter(rows)
-    header: list[str] | None = None
-    header_row = 0
-    for number, row in enumerate(iterator, start=1):
-        cells = [str(v).strip() if v is not None else "" for v in row]
-        if CODE_COLUMN in cells:
-            header, header_row = cells, number
-            break
-        if number >= 5:
-            return None
-    if header is None:
-        return None
-    table = Table(sheet=sheet)
-    index: dict[str, int] = {}
-    for i, code in enumerate(header):
-        if not code:
-            continue
-        letter = get_column_letter(i + 1)
-        if code not in ALL_COLUMNS:
-            table.problems.append(
-                CellProblem(
-                    sheet,
-                    header_row,
-                    letter,
-                    code,
-                    _("Cột «%(code)s» không có trong biểu mẫu.") % {"code": code},
-                )
-            )
-            continue
-        if code in index:
-            table.problems.append(
-                CellProblem(
-                    sheet,
-                    header_row,
-                    letter,
-                    code,
-                    _("Cột «%(code)s» bị lặp lại.") % {"code": code},
-                )
-            )
-            continue
-        index[code] = i
-        table.columns[code] = letter
-    scan_limit = None if max_rows is None else header_row + max_rows + BLANK_ROWS_ALLOWED
-    for number, row in enumerate(iterator, start=header_row + 1):
-        if scan_limit is not None and number > scan_limit:
-            raise TooManyRows(sheet, number)
-        if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-            continue
-        if max_rows is not None and len(table.rows) >= max_rows:
-            raise TooManyRows(sheet, number)
-        if nul := _nul_cell(sheet, number, header, row):
-            table.problems.append(nul)
-            continue
-        values = {
-            code: row[i] if i < len(row) else None
-            for code, i in index.items()
-            if code not in INFO_COLUMNS and code != CODE_COLUMN
-        }
-        code_value = row[index[CODE_COLUMN]] if index[CODE_COLUMN] < len(row) else None
-        table.rows.append(ImportRow(display(code_value), values, ref=number))
-        chunks.full(table)
-    chunks.flush(table)
-    return table
-
-
-def _nul_cell(sheet: str, number: int, header: list[str], row: Sequence) -> CellProblem | None:
-    """The first cell of a row holding a NUL character, which no database text
-    column can store (PostgreSQL refuses it): named, never a server error."""
-    for i, value in enumerate(row):
-        if isinstance(value, str) and "\x00" in value:
-            code = header[i] if i < len(header) else ""
-            letter = get_column_letter(i + 1)
-            return CellProblem(
-                sheet,
-                number,
-                f"{letter} ({code})" if code else letter,
-                value.replace("\x00", ""),
-                _("Ô có ký tự không hợp lệ (NUL): hãy xóa ký tự đó rồi tải tệp lên lại."),
-            )
-    return None
 
 
 def cell_problems(table: Table, problems: Iterable[RowProblem]) -> list[CellProblem]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -212,10 +212,13 @@ class FiguresImportStream:
     and end with `finish`, which refuses everything on any problem, so the
     whole file is still all or nothing. Each chunk goes through
     `figures_import`, the web upload's rules; an institution code met twice
-    anywhere in the file is refused as in one chunk."""
+    anywhere in the file is refused as in one chunk. With `on_warning`, each
+    chunk's warnings are handed over as they come instead of kept (a file whose
+    every row warns would otherwise keep them all)."""
 
     year: int
     user: Account | None
+    on_warning: Callable[[RowProblem], None] | None = None
     results: dict[int, FiguresSaveResult] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
@@ -249,7 +252,11 @@ class FiguresImportStream:
             total.created += result.created
             total.updated += result.updated
             total.unchanged += result.unchanged
-            total.warnings.extend(result.warnings)
+            if self.on_warning is None:
+                total.warnings.extend(result.warnings)
+            else:
+                for warning in result.warnings:
+                    self.on_warning(warning)
 
     def finish(
         self, *, submit: bool = False, approve: bool = False

@@ -1,7 +1,8 @@
 """Writes for administrative units, reporting units, categories and institutions.
 
 - reference.py: `reference_load` (load_reference), `categories_load`, `roles_ensure`
-- institution_import.py: `institutions_import` (import_institutions, seed_demo)
+- institution_import.py: `institutions_import` (seed_demo), `InstitutionsImportStream`
+  and `institutions_read` (import_institutions, by chunks)
 - registry.py: `registry_change_propose`, `registry_change_approve`,
   `registry_change_reject` (the registry under review)
 """
@@ -13,7 +14,11 @@ from institutions.services.institution_import import (
     REQUIRED_COLUMNS,
     VALID_ON_COLUMN,
     ImportResult,
+    InstitutionsImportStream,
+    InstitutionsInvalid,
     institutions_import,
+    institutions_read,
+    problem_text,
 )
 from institutions.services.reference import (
     REFERENCE_DIR,
@@ -37,13 +42,17 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "VALID_ON_COLUMN",
     "ImportResult",
+    "InstitutionsImportStream",
+    "InstitutionsInvalid",
     "_rows",
     "approved_reports_touched",
     "categories_load",
     "institutions_import",
+    "institutions_read",
     "reference_load",
     "registry_change_approve",
     "registry_change_propose",
     "registry_change_reject",
+    "problem_text",
     "roles_ensure",
 ]

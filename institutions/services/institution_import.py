@@ -1,18 +1,21 @@
 """Importing institutions from a file's rows (`import_institutions`, seed_demo):
-every cell checked, every problem named by line and column, all or nothing."""
+every cell checked, every problem named by line and column, all or nothing;
+a file by chunks (`InstitutionsImportStream`), a list at once
+(`institutions_import`)."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from institutions.importing import SourceRow
+from institutions.importing import CellProblem, Layout, SourceRow, Table, cell_text, table_read
 from institutions.models import AdministrativeUnit, Category, Institution, ReportingUnit
 from institutions.parsing import parse_day
 from institutions.roles import Account
@@ -110,38 +113,17 @@ def _resolve_admin_unit(
 
 @dataclass
 class _Reference:
-    """What the rows are checked against, fetched once for the whole file."""
+    """What one chunk's rows are checked against."""
 
     categories: dict[str, Category]
     reporting_units: dict[str, ReportingUnit]
     units_by_code: dict[str, list[AdministrativeUnit]]
     existing: dict[str, Institution]
     today: dt.date
+    # Line of every code met so far in the file, earlier chunks included.
+    seen: dict[str, int]
     # As stored before this file: for the history and the approved-stays-approved rule.
     stored: dict[str, Institution] = field(default_factory=dict)
-    seen: dict[str, int] = field(default_factory=dict)
-
-
-def _reference_for(rows: Sequence[SourceRow], today: dt.date) -> _Reference:
-    units_by_code: dict[str, list[AdministrativeUnit]] = {}
-    unit_codes = {r.values.get("admin_unit_code", "") for r in rows}
-    for unit in AdministrativeUnit.objects.filter(code__in=unit_codes):
-        units_by_code.setdefault(unit.code, []).append(unit)
-    codes = [r.values.get("code", "") for r in rows]
-    existing = {
-        i.code: i
-        for i in Institution.objects.filter(code__in=codes).select_related(
-            "category", "admin_unit", "reporting_unit"
-        )
-    }
-    return _Reference(
-        categories={c.code: c for c in Category.objects.all()},
-        reporting_units={u.code: u for u in ReportingUnit.objects.all()},
-        units_by_code=units_by_code,
-        existing=existing,
-        today=today,
-        stored={code: copy.copy(i) for code, i in existing.items()},
-    )
 
 
 def _check_years(
@@ -182,7 +164,7 @@ def _check_years(
     return opened, closed
 
 
-def _check_row(row: SourceRow, ref: _Reference) -> tuple[Institution | None, list[str]]:
+def _check_row(row: SourceRow, ref: _Reference) -> tuple[Institution | None, list[CellProblem]]:
     """One row as an unsaved institution, or the (column, message) problems it has."""
     v = row.values
     problems: list[tuple[str, str]] = []
@@ -280,9 +262,192 @@ def _check_row(row: SourceRow, ref: _Reference) -> tuple[Institution | None, lis
         except ValidationError as exc:
             problems.extend(("admin_unit_code", m) for m in exc.message_dict.get("admin_unit", []))
     if problems:
-        return None, [_cell_error(row.line, column, message) for column, message in problems]
+        return None, [
+            CellProblem("", row.line, column, "", message) for column, message in problems
+        ]
     institution.reporting_unit = reporting_unit  # type: ignore[assignment]  # not None: no problem above
     return institution, []
+
+
+class InstitutionsInvalid(ValidationError):
+    """Nothing was saved; `problems` lists every problem, by line and column."""
+
+    def __init__(self, problems: list[CellProblem]) -> None:
+        super().__init__([problem_text(p) for p in problems])
+        self.problems = problems
+
+
+def problem_text(problem: CellProblem) -> str:
+    """`Dòng 5, cột category: …`, as the command lists a problem."""
+    if problem.row is None:
+        return problem.message
+    if not problem.column:
+        return _("Dòng %(line)s: %(message)s") % {"line": problem.row, "message": problem.message}
+    return _cell_error(problem.row, problem.column, problem.message)
+
+
+@dataclass
+class InstitutionsImportStream:
+    """An import fed chunk by chunk (`add`), for import_institutions'
+    province-wide files: memory for one chunk, not the file. Call it inside one
+    transaction and end with `finish`, which refuses everything on any problem,
+    so that the whole file is still all or nothing.
+
+    Each chunk is checked row by row as a whole file would be, then upserted by
+    code with its history (`institution_history_record`) and under the
+    approved-stays-approved rule (`institution_change_problems`); a code met
+    again, in this chunk or a later one, is refused on its row. Once any row is
+    refused, later chunks are still checked (every problem is listed) but no
+    longer saved. Queries per chunk: one for its administrative units, one for
+    its existing institutions, three for the settled years, one bulk upsert,
+    one to read the new ids back, one bulk INSERT of audit lines; the
+    categories and reporting units once for the file."""
+
+    user: Account | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    problems: list[CellProblem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    rows_seen: int = 0
+    seen: dict[str, int] = field(default_factory=dict)
+    _categories: dict[str, Category] | None = None
+    _reporting_units: dict[str, ReportingUnit] | None = None
+    _columns_missing: bool = False
+
+    def add(self, rows: Sequence[SourceRow]) -> None:
+        if not rows or self._columns_missing:
+            return
+        first = self.rows_seen == 0
+        self.rows_seen += len(rows)
+        if first:
+            present = set().union(*(r.values.keys() for r in rows))
+            missing = [c for c in REQUIRED_COLUMNS if c not in present]
+            if missing:
+                self._columns_missing = True
+                self.problems.append(
+                    CellProblem(
+                        "",
+                        None,
+                        "",
+                        "",
+                        _("Thiếu cột: %(columns)s. Các cột cần có: %(expected)s.")
+                        % {"columns": ", ".join(missing), "expected": ", ".join(IMPORT_COLUMNS)},
+                    )
+                )
+                return
+        ref = self._reference_for(rows)
+        ready: list[Institution] = []
+        line_of: dict[str, int] = {}
+        for row in rows:
+            institution, row_problems = _check_row(row, ref)
+            self.problems.extend(row_problems)
+            if institution is not None:
+                ready.append(institution)
+                line_of[institution.code] = row.line
+        # Approved stays approved: no change that would alter a settled year's attainment.
+        refused = institution_change_problems(
+            [(ref.stored[i.code], i) for i in ready if i.code in ref.stored]
+        )
+        for institution in ready:
+            for name, message in refused.get(institution.pk, {}).items():
+                self.problems.append(
+                    CellProblem(
+                        "", line_of[institution.code], _COLUMN_OF.get(name, name), "", message
+                    )
+                )
+        if self.problems:
+            return  # the caller's transaction rolls back whatever was saved
+        self._save(ready, ref)
+
+    def _reference_for(self, rows: Sequence[SourceRow]) -> _Reference:
+        if self._categories is None or self._reporting_units is None:
+            self._categories = {c.code: c for c in Category.objects.all()}
+            self._reporting_units = {u.code: u for u in ReportingUnit.objects.all()}
+        units_by_code: dict[str, list[AdministrativeUnit]] = {}
+        unit_codes = {r.values.get("admin_unit_code", "") for r in rows}
+        for unit in AdministrativeUnit.objects.filter(code__in=unit_codes):
+            units_by_code.setdefault(unit.code, []).append(unit)
+        codes = [r.values.get("code", "") for r in rows]
+        existing = {
+            i.code: i
+            for i in Institution.objects.filter(code__in=codes).select_related(
+                "category", "admin_unit", "reporting_unit"
+            )
+        }
+        return _Reference(
+            categories=self._categories,
+            reporting_units=self._reporting_units,
+            units_by_code=units_by_code,
+            existing=existing,
+            today=self.today,
+            seen=self.seen,
+            stored={code: copy.copy(i) for code, i in existing.items()},
+        )
+
+    def _save(self, ready: list[Institution], ref: _Reference) -> None:
+        with transaction.atomic():
+            Institution.objects.bulk_create(
+                ready,
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=_UPDATED_FIELDS,
+                batch_size=500,
+            )
+            ids = dict(
+                Institution.objects.filter(code__in=[i.code for i in ready]).values_list(
+                    "code", "pk"
+                )
+            )
+            for institution in ready:
+                institution.pk = ids[institution.code]
+            institution_history_record(
+                changes=[
+                    (
+                        institution,
+                        institution_snapshot(ref.stored[institution.code])
+                        if institution.code in ref.stored
+                        else {},
+                    )
+                    for institution in ready
+                ],
+                user=self.user,
+            )
+        created = sum(1 for i in ready if i.code not in ref.existing)
+        self.created += created
+        self.updated += len(ready) - created
+
+    def finish(self) -> ImportResult:
+        """The counts; raises InstitutionsInvalid with every problem of every
+        chunk, if any, for the caller's transaction to roll back."""
+        if not self.rows_seen and not self.problems:
+            self.problems.append(CellProblem("", None, "", "", _("Tệp không có dòng dữ liệu nào.")))
+        if self.problems:
+            raise InstitutionsInvalid(self.problems)
+        return ImportResult(created=self.created, updated=self.updated)
+
+
+def _source_row(line: int, values: dict[str, object]) -> SourceRow:
+    return SourceRow(line=line, values={k: cell_text(v) for k, v in values.items()})
+
+
+# Any columns (others are ignored); the header row is the one with a `code` column.
+LAYOUT = Layout(key="code", make_row=_source_row)
+
+
+def institutions_read(
+    source: bytes | IO[bytes],
+    filename: str,
+    *,
+    max_rows: int | None = None,
+    on_rows: Callable[[Table[SourceRow]], None] | None = None,
+    chunk_size: int | None = None,
+) -> Table[SourceRow]:
+    """The rows of an institutions file (.csv in UTF-8 or .xlsx, its first sheet
+    with a `code` column), by `institutions.importing.table_read`: by chunks
+    with `on_rows`, every cell as text, blank lines skipped but counted."""
+    return table_read(
+        source, filename, LAYOUT, max_rows=max_rows, on_rows=on_rows, chunk_size=chunk_size
+    )
 
 
 def institutions_import(
@@ -290,72 +455,17 @@ def institutions_import(
 ) -> ImportResult:
     """Validate every row, then upsert all of them by code in one transaction,
     keeping every change (creation, rename, move, closure) in the audit trail
-    with `user` (None: the system).
+    with `user` (None: the system): the rows as one chunk of an
+    `InstitutionsImportStream` (import_institutions feeds one by chunks).
 
     Guarantees: either every row is written or none is; on any problem raises
-    `ValidationError` whose messages name the line and column of every problem
-    (not only the first). A change that would alter the attainment of a year
-    already approved or locked (`indicators.services.settled`) is such a
-    problem. Queries: one per reference table, one for the existing
-    institutions, three for the settled years, one bulk upsert, one to read the
-    new ids back and one bulk INSERT of audit lines.
+    `InstitutionsInvalid` (a `ValidationError`) whose messages name the line
+    and column of every problem (not only the first). A change that would
+    alter the attainment of a year already approved or locked
+    (`indicators.services.settled`) is such a problem. Queries: those of one
+    chunk (see the stream) and two for the categories and reporting units.
     """
-    if not rows:
-        raise ValidationError(_("Tệp không có dòng dữ liệu nào."))
-    present = set().union(*(r.values.keys() for r in rows))
-    missing = [c for c in REQUIRED_COLUMNS if c not in present]
-    if missing:
-        raise ValidationError(
-            _("Thiếu cột: %(columns)s. Các cột cần có: %(expected)s.")
-            % {"columns": ", ".join(missing), "expected": ", ".join(IMPORT_COLUMNS)}
-        )
-
-    ref = _reference_for(rows, today or dt.date.today())
-    errors: list[str] = []
-    ready: list[Institution] = []
-    line_of: dict[str, int] = {}
-    for row in rows:
-        institution, row_errors = _check_row(row, ref)
-        errors.extend(row_errors)
-        if institution is not None:
-            ready.append(institution)
-            line_of[institution.code] = row.line
-    # Approved stays approved: no change that would alter a settled year's attainment.
-    refused = institution_change_problems(
-        [(ref.stored[i.code], i) for i in ready if i.code in ref.stored]
-    )
-    for institution in ready:
-        for name, message in refused.get(institution.pk, {}).items():
-            errors.append(
-                _cell_error(line_of[institution.code], _COLUMN_OF.get(name, name), message)
-            )
-    if errors:
-        raise ValidationError(errors)
-
+    stream = InstitutionsImportStream(user=user, today=today or dt.date.today())
     with transaction.atomic():
-        Institution.objects.bulk_create(
-            ready,
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=_UPDATED_FIELDS,
-            batch_size=500,
-        )
-        ids = dict(
-            Institution.objects.filter(code__in=[i.code for i in ready]).values_list("code", "pk")
-        )
-        for institution in ready:
-            institution.pk = ids[institution.code]
-        institution_history_record(
-            changes=[
-                (
-                    institution,
-                    institution_snapshot(ref.stored[institution.code])
-                    if institution.code in ref.stored
-                    else {},
-                )
-                for institution in ready
-            ],
-            user=user,
-        )
-    created = sum(1 for i in ready if i.code not in ref.existing)
-    return ImportResult(created=created, updated=len(ready) - created)
+        stream.add(rows)
+        return stream.finish()

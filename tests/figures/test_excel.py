@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -154,6 +155,7 @@ def test_the_row_cap_is_counted_while_streaming_not_after() -> None:
     """Millions of rows cost no more than the cap: reading stops at the first
     row past it (blank rows included, up to a margin)."""
     from indicators import excel
+    from institutions import importing
 
     pulled = 0
 
@@ -166,26 +168,26 @@ def test_the_row_cap_is_counted_while_streaming_not_after() -> None:
 
     for blank in (False, True):
         pulled = 0
-        with pytest.raises(excel.TooManyRows):
-            excel._read_rows("csv", endless(blank), 5_000)
-        assert pulled <= 5_000 + excel.BLANK_ROWS_ALLOWED + 1
+        with pytest.raises(importing.TooManyRows):
+            importing._read_rows("csv", endless(blank), excel.LAYOUT, 5_000)
+        assert pulled <= 5_000 + importing.BLANK_ROWS_ALLOWED + 1
 
 
 def test_a_shared_strings_bomb_under_the_total_cap_is_refused(year, officer_a) -> None:
     # 455 KB on the wire, gigabytes in openpyxl: the shared strings have a cap of their own.
     import zipfile
 
-    from indicators import excel
+    from institutions import importing
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
             "xl/sharedStrings.xml",
             b"<sst>"
-            + b"<si><t>a</t></si>" * (excel.MAX_SHARED_STRINGS_BYTES // 16 + 1)
+            + b"<si><t>a</t></si>" * (importing.MAX_SHARED_STRINGS_BYTES // 16 + 1)
             + b"</sst>",
         )
-    assert len(buffer.getvalue()) < excel.MAX_SHARED_STRINGS_BYTES // 10
+    assert len(buffer.getvalue()) < importing.MAX_SHARED_STRINGS_BYTES // 10
     response = client_for(officer_a).post(
         reverse("indicators:upload", args=[year.submission_a.pk]),
         {"version": 1, "file": SimpleUploadedFile("f.xlsx", buffer.getvalue())},
@@ -199,9 +201,9 @@ def test_an_xlsx_that_unpacks_to_far_more_than_its_size_is_refused(year, officer
     # A zip bomb: small on the wire, huge once openpyxl inflates its XML.
     import zipfile
 
-    from indicators import excel
+    from institutions import importing
 
-    monkeypatch.setattr(excel, "MAX_XLSX_UNPACKED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(importing, "MAX_XLSX_UNPACKED_BYTES", 1024 * 1024)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (2 * 1024 * 1024) + b"</sst>")
@@ -279,9 +281,9 @@ def test_a_sheet_too_large_to_scan_is_refused_before_openpyxl_scans_it(
     # openpyxl reads a whole sheet for its size when the file does not declare it.
     import zipfile
 
-    from indicators import excel
+    from institutions import importing
 
-    monkeypatch.setattr(excel, "MAX_SHEET_XML_BYTES", 64 * 1024)
+    monkeypatch.setattr(importing, "MAX_SHEET_XML_BYTES", 64 * 1024)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(5000))
@@ -361,3 +363,71 @@ def test_import_figures_saves_every_chunk_when_the_file_is_clean(year, tmp_path,
     call_command("import_figures", str(path), "--year", "2025", stdout=io.StringIO())
     saved = dict(Figures.objects.filter(year=2025).values_list("institution__code", "user_visits"))
     assert saved == {"TV-PLK": 1500, "TV-AK": 900}
+
+
+def test_import_figures_analyses_what_it_wrote_and_nothing_when_refused(
+    year, tmp_path, monkeypatch
+):
+    from indicators.models import AttainmentCell, AuditEntry
+
+    analysed: list[set[type]] = []
+    monkeypatch.setattr(
+        "institutions.importing.tables_analyse",
+        lambda tables, using="default": analysed.append(set(tables)),
+    )
+    with pytest.raises(CommandError):
+        call_command("import_figures", str(_rows_file(tmp_path, ["TV-PLK,-1"])), "--year", "2025")
+    assert analysed == []
+    call_command(
+        "import_figures",
+        str(_rows_file(tmp_path, ["TV-PLK,1500"])),
+        "--year",
+        "2025",
+        stdout=io.StringIO(),
+    )
+    assert analysed == [{Figures, Submission, AuditEntry, AttainmentCell}]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ANALYZE runs on PostgreSQL only")
+def test_on_postgresql_import_figures_leaves_fresh_planner_statistics(year, tmp_path):
+    def analyses() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s",
+                [Figures._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+
+    before = analyses()
+    path = _rows_file(tmp_path, ["TV-PLK,1500"])
+    call_command("import_figures", str(path), "--year", "2025", stdout=io.StringIO())
+    assert analyses() == before + 1
+
+
+def test_import_figures_writes_each_chunks_warnings_as_it_goes(
+    year, tmp_path, settings, monkeypatch
+):
+    """TV-PLK had 1.000 visits in 2024: 4.000 saves with a warning, written to
+    stderr while its chunk is checked (a file whose every row warns would
+    otherwise keep every warning to the end)."""
+    from indicators import services
+
+    settings.IMPORT_CHUNK_ROWS = 1
+    chunks = 0
+    real = services.FiguresImportStream.add
+
+    def add(stream, rows):
+        nonlocal chunks
+        chunks += 1
+        real(stream, rows)
+        # By the end of its chunk, the warning is out and not kept.
+        assert all(not r.warnings for r in stream.results.values())
+
+    monkeypatch.setattr(services.FiguresImportStream, "add", add)
+    err = io.StringIO()
+    path = _rows_file(tmp_path, ["TV-PLK,4000", "TV-AK,900"])
+    call_command("import_figures", str(path), "--year", "2025", stdout=io.StringIO(), stderr=err)
+    assert chunks == 2
+    assert "Cảnh báo: TV-PLK" in err.getvalue() and "4.000" in err.getvalue()
+    assert Figures.objects.get(institution__code="TV-PLK", year=2025).user_visits == 4000

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from openpyxl import Workbook
 
+from indicators.models import AttainmentCell, AuditEntry
 from institutions.models import Institution
+from institutions.services import InstitutionsImportStream
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +136,113 @@ def test_a_missing_column_or_an_unknown_file_type_is_named(reference, tmp_path) 
 
 def test_a_nul_character_in_the_csv_is_named_by_line_and_column(reference, tmp_path) -> None:
     path = _csv(tmp_path, "X1,Tên\x00 lạ,LIB_COMM,23575,UBND-23575,2010,\n")
-    with pytest.raises(CommandError, match="Dòng 2, cột 2: ô có ký tự không hợp lệ"):
+    with pytest.raises(CommandError, match=r"Dòng 2, cột B \(name\): Ô có ký tự không hợp lệ"):
         call_command("import_institutions", str(path))
     assert not Institution.objects.exists()
+
+
+# ------------------------------------------------------------------ by chunks
+@pytest.fixture
+def chunks(settings, monkeypatch) -> list[list[int]]:
+    """Chunks of one row; the lines of each chunk the import was handed."""
+    settings.IMPORT_CHUNK_ROWS = 1
+    seen: list[list[int]] = []
+    real = InstitutionsImportStream.add
+
+    def add(self, rows):
+        seen.append([r.line for r in rows])
+        return real(self, rows)
+
+    monkeypatch.setattr(InstitutionsImportStream, "add", add)
+    return seen
+
+
+def test_a_file_read_by_chunks_is_still_all_or_nothing(reference, tmp_path, chunks) -> None:
+    """The first two rows are saved in their own chunks; a code met again two
+    chunks later and a bad cell in the last chunk refuse the whole file, and
+    what the first chunks saved (institutions, history) is rolled back."""
+    path = _csv(
+        tmp_path,
+        "C1,Thư viện xã một,LIB_COMM,23575,UBND-23575,2010,\n"  # 2
+        "C2,Thư viện xã hai,LIB_COMM,23575,UBND-23575,2010,\n"  # 3
+        "C1,Thư viện xã một (lại),LIB_COMM,23575,UBND-23575,2010,\n"  # 4: C1 again
+        "C3,Thư viện xã ba,XYZ,23575,UBND-23575,2010,\n",  # 5: bad category
+    )
+    cells = list(AttainmentCell.objects.values_list("pk", "n"))
+    with pytest.raises(CommandError) as caught:
+        call_command("import_institutions", str(path))
+    assert chunks == [[2], [3], [4], [5]]
+    message = str(caught.value)
+    assert "2 lỗi" in message
+    assert "Dòng 4, cột code: mã 'C1' trùng với dòng 2" in message
+    assert "Dòng 5, cột category: loại thiết chế 'XYZ' không tồn tại" in message
+    assert not Institution.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="institution").exists()
+    assert list(AttainmentCell.objects.values_list("pk", "n")) == cells
+
+
+def test_a_clean_file_is_saved_chunk_by_chunk_with_the_history_of_every_row(
+    reference, tmp_path, chunks
+) -> None:
+    rows = "".join(f"C{i},Thư viện xã {i},LIB_COMM,23575,UBND-23575,2010,\n" for i in range(1, 4))
+
+    def history() -> dict[str, int]:
+        return {
+            i.code: AuditEntry.objects.filter(object_type="institution", object_id=i.pk).count()
+            for i in Institution.objects.all()
+        }
+
+    out = io.StringIO()
+    call_command("import_institutions", str(_csv(tmp_path, rows)), stdout=out)
+    assert "thêm mới 3, cập nhật 0" in out.getvalue()
+    created = history()
+    assert sorted(created) == ["C1", "C2", "C3"] and all(created.values())
+    call_command(
+        "import_institutions", str(_csv(tmp_path, rows.replace("Thư viện", "TV"))), stdout=out
+    )
+    assert "thêm mới 0, cập nhật 3" in out.getvalue()
+    assert chunks == [[2], [3], [4]] * 2
+    assert sorted(Institution.objects.values_list("name", flat=True)) == [
+        "TV xã 1",
+        "TV xã 2",
+        "TV xã 3",
+    ]
+    # Every rename kept, each in its own chunk.
+    assert all(count > created[code] for code, count in history().items())
+
+
+def test_the_import_analyses_what_it_wrote_and_nothing_when_refused(
+    reference, tmp_path, monkeypatch
+) -> None:
+    analysed: list[set[type]] = []
+    monkeypatch.setattr(
+        "institutions.importing.tables_analyse",
+        lambda tables, using="default": analysed.append(set(tables)),
+    )
+    bad = _csv(tmp_path, "C1,Thư viện,XYZ,23575,UBND-23575,2010,\n")
+    with pytest.raises(CommandError):
+        call_command("import_institutions", str(bad))
+    assert analysed == []
+    good = _csv(tmp_path, "C1,Thư viện,LIB_COMM,23575,UBND-23575,2010,\n")
+    call_command("import_institutions", str(good), stdout=io.StringIO())
+    # The institutions, and what the layers above fill alongside: history, attainment.
+    assert analysed == [{Institution, AuditEntry, AttainmentCell}]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ANALYZE runs on PostgreSQL only")
+def test_on_postgresql_the_planner_statistics_of_the_institutions_are_fresh(
+    reference, tmp_path
+) -> None:
+    def analyses() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s",
+                [Institution._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+
+    before = analyses()
+    good = _csv(tmp_path, "C1,Thư viện,LIB_COMM,23575,UBND-23575,2010,\n")
+    call_command("import_institutions", str(good), stdout=io.StringIO())
+    assert analyses() == before + 1

@@ -6,8 +6,11 @@ refused, naming the report."""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from indicators import selectors, services
@@ -137,6 +140,29 @@ def test_an_import_that_would_move_an_institution_out_of_an_approved_area_is_ref
         institutions_import(rows=[import_row(year.library, admin_unit_code="623")])
     (message,) = exc.value.messages
     assert message.startswith("Dòng 2, cột admin_unit_code:") and APPROVED_BY in message
+    year.library.refresh_from_db()
+    assert year.library.admin_unit == province.district_a
+    assert picture(year, province) == before
+
+
+def test_the_command_by_chunks_refuses_it_in_a_later_chunk_and_saves_nothing(
+    approved, year, province, settings, tmp_path
+):
+    settings.IMPORT_CHUNK_ROWS = 1
+    before = picture(year, province)
+    rows = [
+        import_row(year.library, code="TV-MOI", name="Thư viện mới"),  # chunk 1: saved
+        import_row(year.library, admin_unit_code="623"),  # chunk 2: out of the approved area
+    ]
+    path = tmp_path / "thiet_che.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0].values))
+        writer.writeheader()
+        writer.writerows(r.values for r in rows)
+    with pytest.raises(CommandError) as exc:
+        call_command("import_institutions", str(path))
+    assert "Dòng 3, cột admin_unit_code:" in str(exc.value) and APPROVED_BY in str(exc.value)
+    assert not Institution.objects.filter(code="TV-MOI").exists()
     year.library.refresh_from_db()
     assert year.library.admin_unit == province.district_a
     assert picture(year, province) == before

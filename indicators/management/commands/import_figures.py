@@ -3,9 +3,10 @@
 The same rules as the web upload (indicators.validation through
 services.figures_import), for every reporting unit the file touches, all or
 nothing: one bad cell and nothing is saved, and the command exits non-zero
-listing every problem. The file is read and saved 2,000 rows at a time inside
-one transaction (services.FiguresImportStream), so its memory does not grow
-with the file."""
+listing every problem. The file is read and saved IMPORT_CHUNK_ROWS (2,000)
+rows at a time inside one transaction (services.FiguresImportStream on
+institutions.importing.import_by_chunks), so its memory does not grow with the
+file; what it wrote is analysed after."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from indicators import services
 from indicators.excel import cell_problems, read_table
+from indicators.models import Figures, Submission
+from institutions.importing import Table, import_by_chunks
 
 
 class Command(BaseCommand):
@@ -45,24 +47,24 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError("\n".join(exc.messages)) from exc
         # Read and saved by chunks inside one transaction: constant memory for a
-        # province-wide file, and still all or nothing.
-        stream = services.FiguresImportStream(year=options["year"], user=None)
-        problems = []
+        # province-wide file, and still all or nothing; then ANALYZE.
+        # Warnings are written as each chunk is checked, not kept to the end.
+        stream = services.FiguresImportStream(
+            year=options["year"],
+            user=None,
+            on_warning=lambda w: self.stderr.write(f"Cảnh báo: {w.institution}: {w.message}"),
+        )
+
+        def finish(table: Table) -> tuple[dict, list]:
+            try:
+                return stream.finish(submit=options["submit"], approve=options["approve"]), []
+            except services.FiguresInvalid as exc:
+                return {}, cell_problems(table, exc.problems)
+
         try:
-            with transaction.atomic():
-                table = read_table(
-                    path.read_bytes(),
-                    path.name,
-                    max_rows=None,
-                    on_rows=lambda chunk: stream.add(chunk.rows),
-                )
-                problems = list(table.problems)
-                try:
-                    results = stream.finish(submit=options["submit"], approve=options["approve"])
-                except services.FiguresInvalid as exc:
-                    problems += cell_problems(table, exc.problems)
-                if problems:
-                    transaction.set_rollback(True)
+            results, problems = import_by_chunks(
+                path, read=read_table, add=stream.add, finish=finish, written=[Figures, Submission]
+            )
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         if problems:
@@ -74,9 +76,6 @@ class Command(BaseCommand):
                 f"Không nhập gì: {len(problems)} lỗi trong {path.name}.\n" + "\n".join(lines)
             )
         saved = sum(r.created + r.updated + r.unchanged for r in results.values())
-        warnings = [w for r in results.values() for w in r.warnings]
-        for w in warnings:
-            self.stderr.write(f"Cảnh báo: {w.institution}: {w.message}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nhập số liệu năm {options['year']} của {saved} thiết chế, "

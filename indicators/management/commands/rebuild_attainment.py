@@ -3,10 +3,10 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connections
 
 from indicators.models import AttainmentCell, Figures, Submission
 from indicators.summary import rebuild
+from institutions.importing import tables_analyse
 from institutions.models import Institution
 
 
@@ -25,13 +25,9 @@ class Command(BaseCommand):
         using = str(options["database"])
         started = time.monotonic()
         cells = rebuild(using=using)
-        connection = connections[using]
-        if connection.vendor == "postgresql":
-            # The planner needs fresh statistics after a full rewrite (autovacuum
-            # may be off, and it lags a bulk load anyway).
-            with connection.cursor() as cursor:
-                for model in (AttainmentCell, Institution, Submission, Figures):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        # The planner needs fresh statistics after a full rewrite (autovacuum
+        # may be off, and it lags a bulk load anyway).
+        tables_analyse([AttainmentCell, Institution, Submission, Figures], using=using)
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
