@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
     Exists,
@@ -24,8 +25,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -323,35 +325,48 @@ def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
     year in a submission. So across the 01/07/2025 reorganisation the district
     committees (gone on 30/06/2025) are not expected for 2025, while 2023-2024
     stay theirs through the figures they sent. `institution_count` is the larger
-    of the two counts. One query (the deadline is read in the same query)."""
+    of the two counts.
+
+    Three queries: each count once for every unit, by one GROUP BY (asked per
+    unit in a subquery, they cost 1.7 s at 140,000 institutions: a unit with
+    no institution made PostgreSQL scan them all), then the units, with the
+    deadline read in the same query."""
+    assigned = _count_by_unit(Institution.objects.open_in(year), "reporting_unit")
+    # A year's figures sit in that year's submissions: the period narrows the scan.
+    reported = _count_by_unit(
+        Figures.objects.filter(year=year, submission__period__year=year),
+        "submission__reporting_unit",
+    )
     deadline = Coalesce(
         Subquery(ReportingPeriod.objects.filter(year=year).values("deadline")[:1]),
         Value(ReportingPeriod.default_deadline(year)),
         output_field=DateField(),
     )
-    open_institutions = Institution.objects.open_in(year).filter(reporting_unit=OuterRef("pk"))
-    assigned = _count_per_unit(open_institutions, "reporting_unit")
-    reported = _count_per_unit(
-        Figures.objects.filter(year=year, submission__reporting_unit=OuterRef("pk")),
-        "submission__reporting_unit",
-    )
     valid_on_deadline = (Q(valid_from__isnull=True) | Q(valid_from__lte=F("deadline"))) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=F("deadline"))
     )
-    # The counts grow with the institutions and SQL computes an expression once
-    # per mention: they are aliases (not selected on their own), and whether a
-    # unit has open institutions is asked with EXISTS, which stops at the first.
+    counts = {
+        pk: max(assigned.get(pk, 0), reported.get(pk, 0)) for pk in assigned.keys() | reported
+    }
     return (
-        ReportingUnit.objects.alias(deadline=deadline, assigned=assigned, reported=reported)
-        .filter((valid_on_deadline & Exists(open_institutions)) | Q(reported__gt=0))
-        .annotate(institution_count=Greatest("assigned", "reported"))
+        ReportingUnit.objects.alias(deadline=deadline)
+        .filter((valid_on_deadline & Q(pk__in=sorted(assigned))) | Q(pk__in=sorted(reported)))
+        .annotate(
+            institution_count=Case(
+                *(When(pk=pk, then=Value(n)) for pk, n in sorted(counts.items())),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
         .order_by("code")
     )
 
 
-def _count_per_unit(queryset: QuerySet, unit_field: str) -> Coalesce:
-    counted = queryset.order_by().values(unit_field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _count_by_unit(queryset: QuerySet, unit_field: str) -> dict[int, int]:
+    """How many rows of `queryset` each reporting unit has (those with none left out)."""
+    return dict(
+        queryset.order_by().values(unit_field).annotate(n=Count("pk")).values_list(unit_field, "n")
+    )
 
 
 @dataclass
