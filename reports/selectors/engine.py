@@ -544,9 +544,12 @@ def _unit_table(
     units: Sequence[AdministrativeUnit],
     graph: UnitGraph,
     territory: frozenset[int] | None,
+    within: frozenset[int] | None = None,
 ) -> UnitTable:
     """The table of `units` for `year` from the territory's aggregate `groups`
-    (which may hold other years' keys too), rolled up in Python."""
+    (which may hold other years' keys too), rolled up in Python. The line above
+    the units and the total are those of `within` (a unit's scope, whose
+    children the units are; None: the territory), so the lines add up to it."""
     by_unit: dict[int, list[dict]] = defaultdict(list)
     for g in groups:
         by_unit[g["admin_unit_id"]].append(g)
@@ -561,6 +564,8 @@ def _unit_table(
         covered |= scope
         mine = [g for unit_id in scope for g in by_unit.get(unit_id, ())]
         lines.append((u, _rows_for_groups(targets, mine, year=year, unit_code=u.code)))
+    if within is not None:
+        groups = [g for g in groups if g["admin_unit_id"] in within]
     rest = [g for g in groups if g["admin_unit_id"] not in covered]
     return UnitTable(
         year=year,
@@ -697,7 +702,15 @@ def attainment_overview(
     return Overview(
         by_year={y: _rows_for_groups(targets, mine, year=y, unit_code=unit_code) for y in years},
         table=(
-            _unit_table(targets, groups, year=year, units=units, graph=graph, territory=territory)
+            _unit_table(
+                targets,
+                groups,
+                year=year,
+                units=units,
+                graph=graph,
+                territory=territory,
+                within=scope if unit is not None else None,
+            )
             if units
             else None
         ),

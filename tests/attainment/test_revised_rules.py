@@ -20,6 +20,7 @@ from institutions.models import Level, UnitSuccession
 from reports.attainment import ShareRow, Status, catch_up_text
 from reports.selectors import (
     attainment_by_unit,
+    attainment_overview,
     attainment_rows,
     attainment_table,
     institutions_behind,
@@ -212,6 +213,35 @@ def test_the_rows_of_a_table_add_up_to_the_territory(province, plan, report):
         assert sum(r.numerator for r in lines) + above.numerator == total.numerator
         assert sum(r.denominator for r in lines) + above.denominator == total.denominator
     assert row(table.above, "LIB_LLL_SERVICE:LIB_PROV").denominator == 1
+
+
+def test_the_rows_of_a_units_table_add_up_to_that_unit(province, plan, report):
+    """On a district's dashboard the communes' lines and the line above them
+    add up to the district (its own rows), never to the province."""
+    libs_a = libraries(2, commune=province.commune_a, reporting_unit=province.unit_a)
+    libs_b = libraries(3, commune=province.commune_b, reporting_unit=province.unit_b)
+    (dist_a,) = libraries(
+        1, commune=province.district_a, reporting_unit=province.unit_a, code="LIB_DIST"
+    )
+    (dist_b,) = libraries(
+        1, commune=province.district_b, reporting_unit=province.unit_b, code="LIB_DIST"
+    )
+    for i, lib in enumerate([*libs_a, *libs_b, dist_a, dist_b]):
+        report(lib, 2024, APPROVED, lll_services=i % 2 == 0, digital_transformation=True)
+    overview = attainment_overview(
+        years=[2024], unit=province.district_a, units=[province.commune_a]
+    )
+    table = overview.table
+    for target_code in (COMM, "LIB_DIGITAL:LIB_DIST"):
+        own = row(overview.by_year[2024], target_code)
+        (line,) = [row(rows, target_code) for _unit, rows in table.lines]
+        above = row(table.above, target_code)
+        assert line.denominator + above.denominator == own.denominator
+        assert line.numerator + above.numerator == own.numerator
+        assert row(table.total, target_code).denominator == own.denominator
+    # The district's own library is the line above its one commune.
+    assert row(table.above, "LIB_DIGITAL:LIB_DIST").denominator == 1
+    assert row(table.above, COMM).denominator == 0
 
 
 def test_officers_see_other_reporting_units_figures_only_once_approved(

@@ -169,3 +169,27 @@ def test_drill_down_rows_link_to_the_report_behind_them_where_the_user_may_open_
     sub_b = Submission.objects.get(reporting_unit=known.p.unit_b, period__year=2024)
     reviewer_b = behind(client_for(reviewer), target, "meeting").content.decode()
     assert f'href="/bao-cao/{sub_b.pk}/"' in reviewer_b
+
+
+def test_a_districts_table_of_communes_adds_up_to_the_district_not_the_province(
+    known, reviewer
+):
+    """The line under a district's communes holds what stands in the district
+    but in none of its communes (its own district library), so that the lines
+    add up to the district; An Khê's libraries belong to another district."""
+    html = client_for(reviewer).get(f"/dashboard/unit/{known.p.district_a.pk}/?year=2024")
+    html = html.content.decode()
+    table = html[html.index('data-testid="units-table"') :]
+    above = table[table.index('data-testid="above-row"') :]
+    above = above[: above.index("</tr>")]
+    assert "Thành phố Pleiku / không thuộc đơn vị cấp dưới" in above
+    assert "Cấp tỉnh" not in above
+    cells = re.findall(r'data-status="(\w+)"', above)
+    header = table[: table.index("</thead>")]
+    targets = re.findall(r'<th scope="col" class="target-col">([^<]*)</th>', header)
+    by_target = dict(zip(targets, cells, strict=True))
+    # Pleiku's district library reported "no" in 2024: 0 of 1, below the line.
+    assert by_target["Thư viện công cộng cấp huyện"] == "off_track"
+    # No commune library stands outside Pleiku's commune: nothing to judge here
+    # (An Khê's two, which met the criterion, are not Pleiku's).
+    assert by_target["Thư viện công cộng cấp xã"] == "not_applicable"
