@@ -171,9 +171,7 @@ def test_drill_down_rows_link_to_the_report_behind_them_where_the_user_may_open_
     assert f'href="/bao-cao/{sub_b.pk}/"' in reviewer_b
 
 
-def test_a_districts_table_of_communes_adds_up_to_the_district_not_the_province(
-    known, reviewer
-):
+def test_a_districts_table_of_communes_adds_up_to_the_district_not_the_province(known, reviewer):
     """The line under a district's communes holds what stands in the district
     but in none of its communes (its own district library), so that the lines
     add up to the district; An Khê's libraries belong to another district."""
