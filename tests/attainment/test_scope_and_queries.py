@@ -137,20 +137,32 @@ def test_a_dashboards_overview_gives_the_rows_of_each_year_and_its_table(
 ):
     """One aggregate for the trend and the table gives the rows the engine
     gives year by year and the table it gives alone, for the territory and
-    for a unit (whose table's aggregate covers the territory)."""
+    for a unit (whose table's aggregate covers the territory, and whose line
+    above its children and total are the unit's own: they add up to it)."""
     _build(province, report, 12)
     years = (2023, 2024, 2025)
-    children = [province.commune_a, province.commune_b]
     for unit, units in (
         (None, [province.district_a, province.district_b]),
-        (province.district_a, children),
+        (province.district_a, [province.commune_a]),
     ):
         # targets, their categories, their milestones, the graph (2), one aggregate
         with django_assert_num_queries(6):
             overview = attainment_overview(years=years, unit=unit, units=units, source=source)
         for year in years:
             assert overview.by_year[year] == attainment_rows(year=year, unit=unit, source=source)
-        assert overview.table == attainment_table(year=2025, units=units, source=source)
+        alone = attainment_table(year=2025, units=units, source=source)
+        assert overview.table.lines == alone.lines
+        if unit is None:
+            assert overview.table == alone
+        else:
+
+            def numbers(rows):
+                return [
+                    (r.target_code, r.status, r.expected, r.reported, getattr(r, "numerator", 0))
+                    for r in rows
+                ]
+
+            assert numbers(overview.table.total) == numbers(overview.by_year[2025])
     # without a table, over the unit's scope only
     alone = attainment_overview(years=years, unit=province.commune_b, source=source)
     assert alone.table is None
