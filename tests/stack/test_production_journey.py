@@ -40,15 +40,10 @@ from django.db import connection
 from pypdf import PdfReader
 
 from indicators.services import plan_load
-from institutions.models import Level
+from institutions.models import AdministrativeUnit, Level
 from reports.models import ReportJob
 from tests.conftest import PASSWORD
-from tests.factories import (
-    AdministrativeUnitFactory,
-    InstitutionFactory,
-    ReportingPeriodFactory,
-    category,
-)
+from tests.factories import InstitutionFactory, ReportingPeriodFactory, category
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
 
@@ -239,7 +234,7 @@ def test_a_reviewer_gets_the_report_pdf_built_by_the_worker(stack: Stack, review
     for _ in range(3):
         status, _headers, page = browser.get(f"/dashboard/?year={YEAR}")
         assert status == 200 and idle in page, stack.log_tail()
-    province = AdministrativeUnitFactory(code="64", name="Tỉnh Gia Lai", level=Level.PROVINCE)
+    province = AdministrativeUnit.objects.get(code="64", level=Level.PROVINCE)
     InstitutionFactory(category=category("LIB_PROV"), admin_unit=province, opened_year=2000)
     for _ in range(3):
         status, _headers, page = browser.get(f"/dashboard/?year={YEAR}")
