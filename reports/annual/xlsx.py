@@ -24,6 +24,7 @@ from indicators.excel import write_text
 from indicators.fields import FIELDS, FieldType
 from indicators.models import ACTIVITY_OUTPUTS, Activity, KeyDay, SubmissionState, TaskGroup
 from reports.annual.context import ReportContext, institution_figures
+from reports.annual.context.behind import WORKBOOK_SHEET
 from reports.attainment import STATUS_LABELS, GrowthRow, Status, shown
 
 INTEGER = "#,##0"
@@ -240,7 +241,7 @@ def _annex(wb: Workbook, r: ReportContext) -> None:
 
 def _behind(wb: Workbook, r: ReportContext) -> None:
     """Annex II as rows: every institution behind a share target not met."""
-    ws = wb.create_sheet(_("Thiết chế chưa đạt"))
+    ws = wb.create_sheet(str(WORKBOOK_SHEET))
     headers = [
         _("Mã mục tiêu"),
         _("Mục tiêu"),

@@ -8,7 +8,9 @@ HTML preview and the workbook alike: one builder per section.
   queue's own count of who was expected);
 - Annex I (`annex`): units × targets in tables that add up, and the old
   districts over the years once the district level is gone;
-- Annex II (`behind`): the institutions behind every share target not met.
+- Annex II (`behind`): the institutions behind every share target not met,
+  printed in full up to `REPORT_ANNEX_LIST_MAX_ROWS` lines, else counted by the
+  lines of Annex I.
 
 The draft adds the words a person writes.
 """
@@ -18,7 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -42,7 +46,15 @@ from reports.annual.context.annex import (
     annex_table,
     comparison_table,
 )
-from reports.annual.context.behind import BehindGroup, BehindInstitution, behind_groups
+from reports.annual.context.behind import (
+    BehindCount,
+    BehindCounts,
+    BehindGroup,
+    BehindInstitution,
+    behind_counts,
+    behind_groups,
+    behind_listed,
+)
 from reports.annual.context.lines import TargetLine, target_lines
 from reports.annual.formatting import vn_date, vn_date_words
 from reports.attainment import STATUS_LABELS, Status
@@ -54,6 +66,8 @@ __all__ = [
     "AnnexCell",
     "AnnexLine",
     "AnnexTable",
+    "BehindCount",
+    "BehindCounts",
     "BehindGroup",
     "BehindInstitution",
     "ComparisonTable",
@@ -81,7 +95,6 @@ class ReportContext:
     comparison: ComparisonTable | None
     annex_heads: list[tuple[str, int]]  # (indicator head, colspan)
     annex_subheads: list[str]
-    behind: list[BehindGroup]
     indicator_names: dict[str, str] = field(default_factory=dict)
     activities: list[Activity] = field(default_factory=list)
 
@@ -134,6 +147,33 @@ class ReportContext:
     def share_lines(self) -> list[TargetLine]:
         return [line for line in self.lines if not line.is_growth]
 
+    @cached_property
+    def behind(self) -> list[BehindGroup]:
+        """Annex II's list, read from the engine when first asked for: always by
+        the workbook, by the PDF and the preview only when they print it
+        (`behind_in_full`), since at 140,000 institutions the engine's list costs
+        seconds and hundreds of MB."""
+        with translation.override("vi"):
+            return behind_groups(year=self.year, lines=self.lines)
+
+    @property
+    def behind_rows(self) -> int:
+        """The lines of Annex II's list (an institution behind two targets is on
+        two), from the engine's rows: no list needed to know its length."""
+        return sum(behind_listed(line) for line in self.lines)
+
+    @property
+    def behind_in_full(self) -> bool:
+        """Whether the printed Annex II lists the institutions one by one (else it
+        counts them by the lines of Annex I; the workbook always has the list)."""
+        return self.behind_rows <= settings.REPORT_ANNEX_LIST_MAX_ROWS
+
+    @property
+    def behind_counted(self) -> list[BehindCounts]:
+        """Annex II past its bound: each target with institutions behind it,
+        counted by the lines of Annex I."""
+        return behind_counts(lines=self.lines, annex=self.annex)
+
     @property
     def task_totals(self) -> dict[str, object]:
         return {
@@ -174,8 +214,9 @@ def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False
 
     Queries: the engine's fixed number for the province, for all annex units at
     once (and for each year of the comparison table), the review queue's two,
-    a fixed number for the institutions behind, and a handful of aggregates over
-    activities — none per institution or unit.
+    and a handful of aggregates over activities — none per institution or unit.
+    Annex II's list (the engine's fixed number of queries) is read when first
+    asked for.
     """
     with translation.override("vi"):
         return _build_report_context(draft=draft, with_activity_list=with_activity_list)
@@ -221,7 +262,6 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
         comparison=comparison_table(year=year, plan=plan, lines=lines, graph=graph),
         annex_heads=annex_heads(lines),
         annex_subheads=annex_subheads(lines),
-        behind=behind_groups(year=year, lines=lines),
         indicator_names=indicator_names,
         activities=activity_list,
     )
