@@ -18,15 +18,26 @@ The draft adds the words a person writes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from indicators.models import Activity, Indicator, Plan, ReportingPeriod, SubmissionState
+from indicators.fields import FIELDS
+from indicators.models import (
+    Activity,
+    Figures,
+    Indicator,
+    Plan,
+    ReportingPeriod,
+    SubmissionState,
+)
 from indicators.selectors import Completeness, completeness, current_plan
 from institutions.models import Institution
 from reports.annual.context.activities import (
@@ -71,6 +82,7 @@ __all__ = [
     "BehindGroup",
     "BehindInstitution",
     "ComparisonTable",
+    "InstitutionFigures",
     "KeyDayLine",
     "ReportContext",
     "TargetLine",
@@ -96,7 +108,8 @@ class ReportContext:
     annex_heads: list[tuple[str, int]]  # (indicator head, colspan)
     annex_subheads: list[str]
     indicator_names: dict[str, str] = field(default_factory=dict)
-    activities: list[Activity] = field(default_factory=list)
+    # The counted activities, in date order: read by the workbook as it writes them.
+    activities: QuerySet[Activity] = field(default_factory=Activity.objects.none)
 
     # --- values the templates print -------------------------------------------------
     @property
@@ -204,7 +217,7 @@ class ReportContext:
         ]
 
 
-def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False) -> ReportContext:
+def build_report_context(*, draft: ReportDraft) -> ReportContext:
     """Compute the whole report for the draft's year, its labels in Vietnamese.
 
     The document is Vietnamese whatever the reviewer's interface language: the
@@ -216,13 +229,14 @@ def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False
     once (and for each year of the comparison table), the review queue's two,
     and a handful of aggregates over activities — none per institution or unit.
     Annex II's list (the engine's fixed number of queries) is read when first
-    asked for.
+    asked for, and the workbook's lists of activities and institutions (one
+    stream each) only as it writes them.
     """
     with translation.override("vi"):
-        return _build_report_context(draft=draft, with_activity_list=with_activity_list)
+        return _build_report_context(draft=draft)
 
 
-def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> ReportContext:
+def _build_report_context(*, draft: ReportDraft) -> ReportContext:
     from reports import selectors  # the attainment engine
 
     period = draft.period
@@ -240,14 +254,6 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
         activities.filter(submission__state=SubmissionState.SUBMITTED).exists()
     )
 
-    activity_list: list[Activity] = []
-    if with_activity_list:
-        activity_list = list(
-            activities.select_related(
-                "institution", "institution__admin_unit", "submission__reporting_unit"
-            ).order_by("date", "pk")
-        )
-
     return ReportContext(
         year=year,
         plan=plan,
@@ -263,24 +269,68 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
         annex_heads=annex_heads(lines),
         annex_subheads=annex_subheads(lines),
         indicator_names=indicator_names,
-        activities=activity_list,
+        activities=activities.select_related(
+            "institution", "institution__admin_unit", "submission__reporting_unit"
+        ).order_by("date", "pk"),
     )
 
 
-def institution_figures(*, year: int) -> list[tuple[Institution, object]]:
-    """Every institution open in `year` with its counted figures (or None), for
-    the workbook's institution sheet. Two queries."""
-    from indicators.models import Figures
+STREAM_CHUNK = 2000  # rows fetched at a time by the workbook's streams
 
-    institutions = list(
-        Institution.objects.open_in(year)
-        .select_related("category", "admin_unit", "reporting_unit")
-        .order_by("admin_unit__code", "category__sort_order", "code")
+
+class InstitutionFigures(NamedTuple):
+    """One institution of the workbook's institution sheet, with its counted
+    figures' submission state and values (in `indicators.fields.FIELDS` order),
+    both None when it has none."""
+
+    code: str
+    name: str
+    category_code: str
+    category_name: str
+    unit_name: str
+    reporting_unit_code: str
+    state: str | None
+    values: tuple[object, ...] | None
+
+
+def institution_figures(*, year: int) -> Iterator[InstitutionFigures]:
+    """Every institution open in `year` with its counted figures (or None), in
+    the workbook's order (admin unit, category, code), for its institution sheet.
+
+    Two queries read side by side as streams of plain values (server-side
+    cursors on PostgreSQL), so neither list is ever held whole, nor built as
+    model instances (at 140,000 institutions those took most of the sheet's time):
+    the figures are those of the same institutions in the same order, at most one
+    per institution and year, so each is met when its institution is."""
+    order = ("admin_unit__code", "category__sort_order", "code", "pk")
+    open_institutions = Institution.objects.open_in(year)
+    institutions = (
+        open_institutions.order_by(*order)
+        .values_list(
+            "pk",
+            "code",
+            "name",
+            "category__code",
+            "category__name",
+            "admin_unit__name",
+            "reporting_unit__code",
+        )
+        .iterator(chunk_size=STREAM_CHUNK)
     )
-    figures = {
-        f.institution_id: f
-        for f in Figures.objects.filter(
-            EVERY_SUBMITTED.counted_q("submission"), year=year
-        ).select_related("submission")
-    }
-    return [(i, figures.get(i.pk)) for i in institutions]
+    figures = (
+        Figures.objects.filter(
+            EVERY_SUBMITTED.counted_q("submission"),
+            year=year,
+            institution__in=open_institutions.values("pk"),
+        )
+        .order_by(*(f"institution__{o}" for o in order))
+        .values_list("institution_id", "submission__state", *(f.code for f in FIELDS))
+        .iterator(chunk_size=STREAM_CHUNK)
+    )
+    pending = next(figures, None)
+    for pk, *institution in institutions:
+        if pending is not None and pending[0] == pk:
+            yield InstitutionFigures._make((*institution, pending[1], pending[2:]))
+            pending = next(figures, None)
+        else:
+            yield InstitutionFigures._make((*institution, None, None))
