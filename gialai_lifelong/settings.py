@@ -344,3 +344,11 @@ LOGGING = {
 # Empty: reports are issued unsigned (the report page says so).
 REPORT_SIGNING_P12 = env.str("REPORT_SIGNING_P12", default="")
 REPORT_SIGNING_PASSPHRASE = env.str("REPORT_SIGNING_PASSPHRASE", default="")
+# Annex II of the printed report lists the institutions behind each unmet share
+# target up to this many lines; past it, it counts them by target and unit and
+# points to the workbook, which always has the list. 2,000 keeps the real
+# province's list whole (about 800 institutions, each behind at most two share
+# targets: at most ~1,600 lines, ~70 landscape pages; the demo's 403 lines take
+# 17) and stops a national-scale list (77,000 lines at 140,000 institutions)
+# from becoming 3,000 pages.
+REPORT_ANNEX_LIST_MAX_ROWS = env.int("REPORT_ANNEX_LIST_MAX_ROWS", default=2000)

@@ -36,7 +36,7 @@ def draft_file(*, draft: ReportDraft, fmt: Format) -> bytes:
     if fmt == "xlsx":
         from reports.annual.xlsx import render_report_xlsx
 
-        return render_report_xlsx(build_report_context(draft=draft, with_activity_list=True))
+        return render_report_xlsx(build_report_context(draft=draft))
     raise ValueError(fmt)
 
 
@@ -54,7 +54,7 @@ def build_files(*, draft: ReportDraft, sign: bool) -> ReportFiles:
     from reports.annual.signing import sign_pdf
     from reports.annual.xlsx import render_report_xlsx
 
-    context = build_report_context(draft=draft, with_activity_list=True)
+    context = build_report_context(draft=draft)
     pdf = render_report_pdf(context)
     signed_by = ""
     if sign:

@@ -16,7 +16,8 @@ from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from reports.annual.context import ReportContext
+from reports.annual.context import BehindCount, ReportContext
+from reports.annual.context.behind import WORKBOOK_SHEET
 from reports.annual.formatting import DASH, vn_date, vn_number, vn_percent
 
 TEMPLATE = "reports/annual/report.html"
@@ -27,6 +28,38 @@ _NOT_RECORDED = _("chưa hoạt động nào ghi")
 
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.splitlines() if p.strip()]
+
+
+def _count_cells(count: BehindCount) -> dict[str, str]:
+    return {
+        "label": count.label,
+        "kind": count.kind,
+        "not_meeting": vn_number(count.not_meeting),
+        "not_reported": vn_number(count.not_reported),
+        "total": vn_number(count.total),
+    }
+
+
+def behind_display(r: ReportContext) -> dict[str, object]:
+    """Annex II as printed: the list's size, and when the list is too long to
+    print, each group's counts by the lines of Annex I."""
+    return {
+        "rows": vn_number(r.behind_rows),
+        "limit": vn_number(settings.REPORT_ANNEX_LIST_MAX_ROWS),
+        "sheet": str(WORKBOOK_SHEET),
+        "counted": (
+            []
+            if r.behind_in_full
+            else [
+                {
+                    "line": c.line,
+                    "lines": [_count_cells(line) for line in c.lines],
+                    "total": _count_cells(c.total),
+                }
+                for c in r.behind_counted
+            ]
+        ),
+    }
 
 
 def display_values(r: ReportContext) -> dict[str, object]:
@@ -86,6 +119,7 @@ def display_values(r: ReportContext) -> dict[str, object]:
         "annex_units_on": vn_date(r.annex.units_on),
         "cutoff": vn_date(r.period.cutoff),
         "comparison_units_on": vn_date(r.comparison.units_on) if r.comparison else "",
+        "behind": behind_display(r),
     }
 
 

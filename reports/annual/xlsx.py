@@ -4,26 +4,37 @@ Numbers are stored as numbers with number formats ('#,##0', '0.0'); Excel
 shows them with the reader's own separators, so a Vietnamese Excel displays
 1.234,5. Text that Excel could take for a formula (=, +, -, @ first) is stored as
 a string with the quote-prefix style, so a title like '=HYPERLINK(...)' stays text.
+
+The workbook is written in openpyxl's write-only mode, each sheet streamed to
+disk row by row: at 140,000 institutions the cells of a normal workbook took
+1.6 GB. Column widths are fitted to the data as it is given (a write-only sheet
+writes them before its first row), so the rows wait in a spool, not as cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import IO
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell as WriteOnlyCellType
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from indicators.excel import write_text
+from indicators.excel import FORMULA_START, write_text
 from indicators.fields import FIELDS, FieldType
 from indicators.models import ACTIVITY_OUTPUTS, Activity, KeyDay, SubmissionState, TaskGroup
-from reports.annual.context import ReportContext, institution_figures
+from reports.annual.context import STREAM_CHUNK, ReportContext, institution_figures
+from reports.annual.context.behind import WORKBOOK_SHEET
 from reports.attainment import STATUS_LABELS, GrowthRow, Status, shown
 
 INTEGER = "#,##0"
@@ -48,66 +59,150 @@ def _as_number(value: Decimal | int | float | None) -> int | float | None:
     return value
 
 
-def _yes_no(value: bool | None) -> str | None:
-    if value is None:
-        return None
-    return _("Có") if value else _("Không")
+class _Spool:
+    """Rows waiting for their sheet: kept in memory in batches, and past the
+    first batch pickled to a temporary file, so a sheet of 140,000 rows is
+    never held whole."""
+
+    BATCH = 2000
+
+    def __init__(self) -> None:
+        self._batch: list[tuple[tuple[Cell, ...], bool]] = []
+        self._file: IO[bytes] | None = None
+
+    def add(self, row: tuple[Cell, ...], bold: bool) -> None:
+        self._batch.append((row, bold))
+        if len(self._batch) >= self.BATCH:
+            if self._file is None:
+                # Closed by drain(); deleted by the system whatever happens.
+                self._file = tempfile.TemporaryFile()  # noqa: SIM115
+            pickle.dump(self._batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._batch = []
+
+    def drain(self) -> Iterator[tuple[tuple[Cell, ...], bool]]:
+        if self._file is not None:
+            self._file.seek(0)
+            while True:
+                try:
+                    batch = pickle.load(self._file)  # our own file, written just above
+                except EOFError:
+                    break
+                yield from batch
+            self._file.close()
+            self._file = None
+        yield from self._batch
+        self._batch = []
+
+
+class _Cells:
+    """The cells of one write-only sheet. A write-only sheet writes each row out
+    as it is appended, so one styled cell per column and kind of value is reused
+    from row to row; plain text and blanks go as bare values."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, formats: Sequence[str | None], wrap: Sequence[bool]):
+        self.ws = ws
+        self.formats = list(formats)
+        self.wrap = list(wrap)
+        self._made: dict[tuple[int, str, bool], WriteOnlyCellType] = {}
+
+    def _cell(self, col: int, kind: str, bold: bool) -> WriteOnlyCellType:
+        key = (col, kind, bold)
+        cell = self._made.get(key)
+        if cell is None:
+            cell = WriteOnlyCell(self.ws)
+            if kind == "number":
+                fmt = self.formats[col] if col < len(self.formats) else None
+                cell.number_format = fmt or INTEGER
+            elif kind == "date":
+                cell.number_format = DATE
+            if bold:
+                cell.font = _HEAD_FONT
+            if col < len(self.wrap) and self.wrap[col]:
+                cell.alignment = _WRAP
+            self._made[key] = cell
+        return cell
+
+    def row(self, values: Sequence[Cell], bold: bool) -> list[object]:
+        out: list[object] = []
+        for col, value in enumerate(values):
+            wrap = col < len(self.wrap) and self.wrap[col]
+            if value is None:
+                out.append(None)
+            elif isinstance(value, str):
+                quoted = value.startswith(FORMULA_START)
+                if not (bold or wrap or quoted):
+                    out.append(value)
+                    continue
+                cell = self._cell(col, "quoted" if quoted else "text", bold)
+                write_text(cell, value)  # a formula-like title stays text
+                out.append(cell)
+            elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+                cell = self._cell(col, "number", bold)
+                cell.value = _as_number(value)
+                out.append(cell)
+            elif isinstance(value, dt.date):
+                cell = self._cell(col, "date", bold)
+                cell.value = value
+                out.append(cell)
+            else:
+                out.append(value)
+        return out
 
 
 class _Sheet:
-    """A sheet written row by row: header frozen, formats per column, widths fitted."""
+    """A sheet given row by row and written when finished: header frozen,
+    formats per column, widths fitted to the data. A write-only sheet writes its
+    column widths before its first row, so the rows wait in a spool (not as
+    cells) until the widths are known."""
 
     def __init__(
-        self, ws: Worksheet, headers: Sequence[str], formats: Sequence[str | None]
+        self, wb: Workbook, title: str, headers: Sequence[str], formats: Sequence[str | None]
     ) -> None:
-        self.ws = ws
+        self.wb = wb
+        self.title = title
+        self.headers = list(headers)
         self.formats = list(formats)
         self.widths = [len(h) for h in headers]
-        self.row = 1
-        for col, head in enumerate(headers, 1):
-            cell = ws.cell(row=1, column=col, value=head)
+        self._rows = _Spool()
+
+    def append(self, values: Iterable[Cell], *, bold: bool = False) -> None:
+        row = tuple(values)
+        widths = self.widths
+        for col, value in enumerate(row[: len(widths)]):
+            if isinstance(value, str):
+                width = max((len(line) for line in value.splitlines()), default=0)
+            elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+                fmt = self.formats[col] if col < len(self.formats) else None
+                width = len(f"{value:,.1f}") if fmt == ONE_DECIMAL else len(f"{value:,.0f}")
+            elif isinstance(value, dt.date):
+                width = 10
+            else:
+                continue
+            if width > widths[col]:
+                widths[col] = width
+        self._rows.add(row, bold)
+
+    def finish(self) -> None:
+        ws = self.wb.create_sheet(self.title)
+        for col, width in enumerate(self.widths, 1):
+            ws.column_dimensions[get_column_letter(col)].width = min(width + 2, _MAX_WIDTH)
+        ws.freeze_panes = "A2"
+        head = []
+        for text in self.headers:
+            cell = WriteOnlyCell(ws, value=text)
             cell.font = _HEAD_FONT
             cell.fill = _HEAD_FILL
             cell.border = _HEAD_BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.freeze_panes = "A2"
-
-    def append(self, values: Iterable[Cell], *, bold: bool = False) -> None:
-        self.row += 1
-        for col, value in enumerate(values, 1):
-            cell = self.ws.cell(row=self.row, column=col)
-            if isinstance(value, str):
-                write_text(cell, value)  # a formula-like title stays text
-                width = max((len(line) for line in value.splitlines()), default=0)
-            elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-                cell.value = _as_number(value)
-                fmt = self.formats[col - 1] if col <= len(self.formats) else None
-                cell.number_format = fmt or INTEGER
-                width = len(f"{value:,.1f}") if fmt == ONE_DECIMAL else len(f"{value:,.0f}")
-            elif isinstance(value, dt.date):
-                cell.value = value
-                cell.number_format = DATE
-                width = 10
-            else:
-                cell.value = value
-                width = 0
-            if bold:
-                cell.font = _HEAD_FONT
-            if col <= len(self.widths):
-                self.widths[col - 1] = max(self.widths[col - 1], width)
-
-    def finish(self) -> None:
-        for col, width in enumerate(self.widths, 1):
-            self.ws.column_dimensions[get_column_letter(col)].width = min(width + 2, _MAX_WIDTH)
-            if width > _MAX_WIDTH:
-                for (cell,) in self.ws.iter_rows(min_col=col, max_col=col, min_row=2):
-                    cell.alignment = _WRAP
+            head.append(cell)
+        ws.append(head)
+        cells = _Cells(ws, self.formats, [w > _MAX_WIDTH for w in self.widths])
+        for values, bold in self._rows.drain():
+            ws.append(cells.row(values, bold))
 
 
 def _summary(wb: Workbook, r: ReportContext) -> None:
-    ws = wb.active
-    ws.title = _("Tổng hợp")
-    sheet = _Sheet(ws, [_("Nội dung"), _("Giá trị")], [None, INTEGER])
+    sheet = _Sheet(wb, _("Tổng hợp"), [_("Nội dung"), _("Giá trị")], [None, INTEGER])
     totals = r.task_totals
     counts = r.status_counts
     rows: list[tuple[str, Cell]] = [
@@ -137,7 +232,7 @@ def _summary(wb: Workbook, r: ReportContext) -> None:
 
 
 def _targets(wb: Workbook, r: ReportContext) -> None:
-    ws = wb.create_sheet(_("Mục tiêu"))
+    title = _("Mục tiêu")
     headers = [
         _("TT"),
         _("Mã mục tiêu"),
@@ -163,7 +258,7 @@ def _targets(wb: Workbook, r: ReportContext) -> None:
     formats = [INTEGER, None, None, None, None, INTEGER, INTEGER, INTEGER, ONE_DECIMAL,
                ONE_DECIMAL, INTEGER, ONE_DECIMAL, ONE_DECIMAL, ONE_DECIMAL, ONE_DECIMAL,
                ONE_DECIMAL, None, INTEGER, INTEGER, None]  # fmt: skip
-    sheet = _Sheet(ws, headers, formats)
+    sheet = _Sheet(wb, title, headers, formats)
     for i, line in enumerate(r.lines, 1):
         row = line.row
         # A growth band (the plan's "10% - 15% mỗi năm") stays two numbers, its
@@ -199,7 +294,7 @@ def _annex(wb: Workbook, r: ReportContext) -> None:
     """Annex I as rows: the province, every unit and the line of what stands in
     no unit, so that the units and that line add up to the province; then, once
     the district level is gone, the old districts over the years."""
-    ws = wb.create_sheet(_("Phụ lục theo đơn vị"))
+    title = _("Phụ lục theo đơn vị")
     headers = [
         _("Năm"),
         _("Mã đơn vị"),
@@ -212,7 +307,7 @@ def _annex(wb: Workbook, r: ReportContext) -> None:
         _("Đánh giá"),
     ]
     formats = [None, None, None, None, None, INTEGER, INTEGER, ONE_DECIMAL, None]
-    sheet = _Sheet(ws, headers, formats)
+    sheet = _Sheet(wb, title, headers, formats)
     lines = list(r.annex.all_lines)
     if r.comparison is not None:
         lines += [line for block in r.comparison.blocks for line in block.lines]
@@ -240,7 +335,7 @@ def _annex(wb: Workbook, r: ReportContext) -> None:
 
 def _behind(wb: Workbook, r: ReportContext) -> None:
     """Annex II as rows: every institution behind a share target not met."""
-    ws = wb.create_sheet(_("Thiết chế chưa đạt"))
+    title = str(WORKBOOK_SHEET)
     headers = [
         _("Mã mục tiêu"),
         _("Mục tiêu"),
@@ -249,7 +344,7 @@ def _behind(wb: Workbook, r: ReportContext) -> None:
         _("Đơn vị hành chính"),
         _("Tình trạng"),
     ]
-    sheet = _Sheet(ws, headers, [None] * len(headers))
+    sheet = _Sheet(wb, title, headers, [None] * len(headers))
     for group in r.behind:
         label = f"{group.line.indicator_name} — {group.line.row.label}"
         for i in group.institutions:
@@ -259,8 +354,8 @@ def _behind(wb: Workbook, r: ReportContext) -> None:
 
 def _narrative(wb: Workbook, r: ReportContext) -> None:
     """What the Department wrote: the document's particulars and sections V-VI."""
-    ws = wb.create_sheet(_("Nội dung báo cáo"))
-    sheet = _Sheet(ws, [_("Mục"), _("Nội dung")], [None, None])
+    title = _("Nội dung báo cáo")
+    sheet = _Sheet(wb, title, [_("Mục"), _("Nội dung")], [None, None])
     draft = r.draft
     rows: list[tuple[str, Cell]] = [
         (_("Số, ký hiệu"), draft.number_and_symbol.strip()),
@@ -278,7 +373,7 @@ def _narrative(wb: Workbook, r: ReportContext) -> None:
 
 
 def _institutions(wb: Workbook, r: ReportContext) -> None:
-    ws = wb.create_sheet(_("Số liệu thiết chế"))
+    title = _("Số liệu thiết chế")
     fields = list(FIELDS)
     headers = [
         _("Mã thiết chế"),
@@ -292,29 +387,41 @@ def _institutions(wb: Workbook, r: ReportContext) -> None:
     formats: list[str | None] = [None] * 6 + [
         INTEGER if f.type == FieldType.COUNT else None for f in fields
     ]
-    sheet = _Sheet(ws, headers, formats)
-    states = dict(SubmissionState.choices)
-    for institution, figures in institution_figures(year=r.year):
+    sheet = _Sheet(wb, title, headers, formats)
+    # Words and the fields that apply to each category resolved once, not per row.
+    states = {state: str(label) for state, label in SubmissionState.choices}
+    not_reported = _("Chưa báo cáo")
+    words = {True: _("Có"), False: _("Không"), None: None}
+    blank = [None] * len(fields)
+    applies: dict[str, list[tuple[bool, bool]]] = {}
+    for line in institution_figures(year=r.year):
         values: list[Cell] = [
-            institution.code,
-            institution.name,
-            institution.category.name,
-            institution.admin_unit.name,
-            institution.reporting_unit.code,
-            str(states[figures.submission.state]) if figures else _("Chưa báo cáo"),
+            line.code,
+            line.name,
+            line.category_name,
+            line.unit_name,
+            line.reporting_unit_code,
+            states[line.state] if line.values is not None else not_reported,
         ]
-        for f in fields:
-            if figures is None or not f.applies_to(institution.category.code):
-                values.append(None)
-                continue
-            value = getattr(figures, f.code)
-            values.append(_yes_no(value) if f.type == FieldType.YES_NO else value)
+        if line.values is None:
+            values += blank
+        else:
+            kinds = applies.get(line.category_code)
+            if kinds is None:
+                kinds = applies[line.category_code] = [
+                    (f.applies_to(line.category_code), f.type == FieldType.YES_NO) for f in fields
+                ]
+            for (applies_here, yes_no), value in zip(kinds, line.values, strict=True):
+                if not applies_here:
+                    values.append(None)
+                else:
+                    values.append(words[value] if yes_no else value)
         sheet.append(values)
     sheet.finish()
 
 
 def _activities(wb: Workbook, r: ReportContext) -> None:
-    ws = wb.create_sheet(_("Hoạt động"))
+    title = _("Hoạt động")
     headers = [
         _("Ngày"),
         _("Tên hoạt động"),
@@ -332,11 +439,11 @@ def _activities(wb: Workbook, r: ReportContext) -> None:
     ]
     formats = [DATE, None, None, None, None, None] + [INTEGER] * (5 + len(ACTIVITY_OUTPUTS))
     formats.append(None)
-    sheet = _Sheet(ws, headers, formats)
+    sheet = _Sheet(wb, title, headers, formats)
     groups = dict(TaskGroup.choices)
     days = dict(KeyDay.choices)
     states = dict(SubmissionState.choices)
-    for a in r.activities:
+    for a in r.activities.iterator(chunk_size=STREAM_CHUNK):
         sheet.append(
             [
                 a.date,
@@ -364,14 +471,14 @@ def _capitalised(label: object) -> str:
 
 def _outputs(wb: Workbook, r: ReportContext) -> None:
     """Section I's countable outputs, one row per output of each task group."""
-    ws = wb.create_sheet(_("Kết quả hoạt động"))
+    title = _("Kết quả hoạt động")
     headers = [
         _("Nhóm nhiệm vụ"),
         _("Kết quả"),
         _("Số lượng"),
         _("Số hoạt động có ghi"),
     ]
-    sheet = _Sheet(ws, headers, [None, None, INTEGER, INTEGER])
+    sheet = _Sheet(wb, title, headers, [None, None, INTEGER, INTEGER])
     for t in r.task_groups:
         for o in t.outputs:
             sheet.append([t.label, _capitalised(o.label), o.value, o.recorded_by])
@@ -379,7 +486,7 @@ def _outputs(wb: Workbook, r: ReportContext) -> None:
 
 
 def _funding(wb: Workbook, r: ReportContext) -> None:
-    ws = wb.create_sheet(_("Kinh phí"))
+    title = _("Kinh phí")
     headers = [
         _("Nhóm nhiệm vụ"),
         _("Số hoạt động"),
@@ -389,7 +496,7 @@ def _funding(wb: Workbook, r: ReportContext) -> None:
         _("Xã hội hóa, đóng góp (đồng)"),
         _("Cộng (đồng)"),
     ]
-    sheet = _Sheet(ws, headers, [None] + [INTEGER] * 6)
+    sheet = _Sheet(wb, title, headers, [None] + [INTEGER] * 6)
     for t in r.task_groups:
         sheet.append(
             [
@@ -419,9 +526,11 @@ def _funding(wb: Workbook, r: ReportContext) -> None:
 
 
 def render_report_xlsx(r: ReportContext) -> bytes:
-    """The workbook's bytes. Expects a context built with `with_activity_list=True`."""
+    """The workbook's bytes, written sheet by sheet in openpyxl's write-only mode:
+    no sheet is ever held as cells, and the long lists (institutions, activities)
+    are read as streams."""
     with translation.override("vi"):
-        wb = Workbook()
+        wb = Workbook(write_only=True)
         wb.properties.title = r.summary
         wb.properties.creator = r.body_name
         _summary(wb, r)

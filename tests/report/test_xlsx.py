@@ -7,9 +7,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from indicators.models import Figures
 from reports import selectors
 from reports.annual.build import report_file
 from reports.attainment import GrowthRow
+from tests.factories import InstitutionFactory, category
 from tests.report.conftest import INJECTION_TITLE
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +162,42 @@ def test_the_year_is_text_not_a_thousands_number(report_year) -> None:
     ws = _book(report_year.draft)["Tổng hợp"]
     year = next(row for row in ws.iter_rows() if row[0].value == "Năm báo cáo")[1]
     assert year.value == "2025" and year.data_type == "s"
+
+
+def test_long_sheets_are_streamed_without_mixing_up_their_rows(
+    report_year, province, monkeypatch
+) -> None:
+    """The institution sheet reads institutions and figures as two streams side
+    by side, and every sheet's rows wait on disk past a batch: with streams and
+    batches of two rows, each institution still gets its own figures, in order."""
+    from reports.annual import context, xlsx
+
+    monkeypatch.setattr(context, "STREAM_CHUNK", 2)
+    monkeypatch.setattr(xlsx._Spool, "BATCH", 2)
+    # Closed in 2024 yet holding 2025 figures: not in the sheet, and not taken
+    # for the figures of the institution after it.
+    closed = InstitutionFactory(
+        code="TV-XA-00", category=category("LIB_COMM"), admin_unit=province.commune_a,
+        reporting_unit=province.unit_a, opened_year=2010, closed_year=2024,
+    )  # fmt: skip
+    Figures.objects.create(
+        institution=closed, year=2025, submission=report_year.approved, user_visits=777
+    )
+    wb = _book(report_year.draft)
+    records = _records(wb["Số liệu thiết chế"])
+    figures = {
+        f.institution.code: f.user_visits
+        for f in Figures.objects.filter(year=2025).select_related("institution")
+    }
+    assert [r["Mã thiết chế"] for r in records] == [
+        "TV-XA-01",
+        "TV-XA-02",
+        "TV-XA-03",
+        "TV-XA-04",
+        "TV-HUYEN-622",
+        "TV-HUYEN-623",
+    ]  # fmt: skip  (by unit code: 23557, 23620, 622, 623)
+    for r in records:
+        assert r["Lượt người sử dụng thư viện"] == figures.get(r["Mã thiết chế"]), r
+    titles = [r["Tên hoạt động"] for r in _records(wb["Hoạt động"])]
+    assert titles[0] == "Ngày Sách và Văn hóa đọc Việt Nam" and len(titles) == 5

@@ -8,7 +8,9 @@ HTML preview and the workbook alike: one builder per section.
   queue's own count of who was expected);
 - Annex I (`annex`): units × targets in tables that add up, and the old
   districts over the years once the district level is gone;
-- Annex II (`behind`): the institutions behind every share target not met.
+- Annex II (`behind`): the institutions behind every share target not met,
+  printed in full up to `REPORT_ANNEX_LIST_MAX_ROWS` lines, else counted by the
+  lines of Annex I.
 
 The draft adds the words a person writes.
 """
@@ -16,13 +18,26 @@ The draft adds the words a person writes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import NamedTuple
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from indicators.models import Activity, Indicator, Plan, ReportingPeriod, SubmissionState
+from indicators.fields import FIELDS
+from indicators.models import (
+    Activity,
+    Figures,
+    Indicator,
+    Plan,
+    ReportingPeriod,
+    SubmissionState,
+)
 from indicators.selectors import Completeness, completeness, current_plan
 from institutions.models import Institution
 from reports.annual.context.activities import (
@@ -42,7 +57,15 @@ from reports.annual.context.annex import (
     annex_table,
     comparison_table,
 )
-from reports.annual.context.behind import BehindGroup, BehindInstitution, behind_groups
+from reports.annual.context.behind import (
+    BehindCount,
+    BehindCounts,
+    BehindGroup,
+    BehindInstitution,
+    behind_counts,
+    behind_groups,
+    behind_listed,
+)
 from reports.annual.context.lines import TargetLine, target_lines
 from reports.annual.formatting import vn_date, vn_date_words
 from reports.attainment import STATUS_LABELS, Status
@@ -54,9 +77,12 @@ __all__ = [
     "AnnexCell",
     "AnnexLine",
     "AnnexTable",
+    "BehindCount",
+    "BehindCounts",
     "BehindGroup",
     "BehindInstitution",
     "ComparisonTable",
+    "InstitutionFigures",
     "KeyDayLine",
     "ReportContext",
     "TargetLine",
@@ -81,9 +107,9 @@ class ReportContext:
     comparison: ComparisonTable | None
     annex_heads: list[tuple[str, int]]  # (indicator head, colspan)
     annex_subheads: list[str]
-    behind: list[BehindGroup]
     indicator_names: dict[str, str] = field(default_factory=dict)
-    activities: list[Activity] = field(default_factory=list)
+    # The counted activities, in date order: read by the workbook as it writes them.
+    activities: QuerySet[Activity] = field(default_factory=Activity.objects.none)
 
     # --- values the templates print -------------------------------------------------
     @property
@@ -134,6 +160,33 @@ class ReportContext:
     def share_lines(self) -> list[TargetLine]:
         return [line for line in self.lines if not line.is_growth]
 
+    @cached_property
+    def behind(self) -> list[BehindGroup]:
+        """Annex II's list, read from the engine when first asked for: always by
+        the workbook, by the PDF and the preview only when they print it
+        (`behind_in_full`), since at 140,000 institutions the engine's list costs
+        seconds and hundreds of MB."""
+        with translation.override("vi"):
+            return behind_groups(year=self.year, lines=self.lines)
+
+    @property
+    def behind_rows(self) -> int:
+        """The lines of Annex II's list (an institution behind two targets is on
+        two), from the engine's rows: no list needed to know its length."""
+        return sum(behind_listed(line) for line in self.lines)
+
+    @property
+    def behind_in_full(self) -> bool:
+        """Whether the printed Annex II lists the institutions one by one (else it
+        counts them by the lines of Annex I; the workbook always has the list)."""
+        return self.behind_rows <= settings.REPORT_ANNEX_LIST_MAX_ROWS
+
+    @property
+    def behind_counted(self) -> list[BehindCounts]:
+        """Annex II past its bound: each target with institutions behind it,
+        counted by the lines of Annex I."""
+        return behind_counts(lines=self.lines, annex=self.annex)
+
     @property
     def task_totals(self) -> dict[str, object]:
         return {
@@ -164,7 +217,7 @@ class ReportContext:
         ]
 
 
-def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False) -> ReportContext:
+def build_report_context(*, draft: ReportDraft) -> ReportContext:
     """Compute the whole report for the draft's year, its labels in Vietnamese.
 
     The document is Vietnamese whatever the reviewer's interface language: the
@@ -174,14 +227,16 @@ def build_report_context(*, draft: ReportDraft, with_activity_list: bool = False
 
     Queries: the engine's fixed number for the province, for all annex units at
     once (and for each year of the comparison table), the review queue's two,
-    a fixed number for the institutions behind, and a handful of aggregates over
-    activities — none per institution or unit.
+    and a handful of aggregates over activities — none per institution or unit.
+    Annex II's list (the engine's fixed number of queries) is read when first
+    asked for, and the workbook's lists of activities and institutions (one
+    stream each) only as it writes them.
     """
     with translation.override("vi"):
-        return _build_report_context(draft=draft, with_activity_list=with_activity_list)
+        return _build_report_context(draft=draft)
 
 
-def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> ReportContext:
+def _build_report_context(*, draft: ReportDraft) -> ReportContext:
     from reports import selectors  # the attainment engine
 
     period = draft.period
@@ -199,14 +254,6 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
         activities.filter(submission__state=SubmissionState.SUBMITTED).exists()
     )
 
-    activity_list: list[Activity] = []
-    if with_activity_list:
-        activity_list = list(
-            activities.select_related(
-                "institution", "institution__admin_unit", "submission__reporting_unit"
-            ).order_by("date", "pk")
-        )
-
     return ReportContext(
         year=year,
         plan=plan,
@@ -221,26 +268,69 @@ def _build_report_context(*, draft: ReportDraft, with_activity_list: bool) -> Re
         comparison=comparison_table(year=year, plan=plan, lines=lines, graph=graph),
         annex_heads=annex_heads(lines),
         annex_subheads=annex_subheads(lines),
-        behind=behind_groups(year=year, lines=lines),
         indicator_names=indicator_names,
-        activities=activity_list,
+        activities=activities.select_related(
+            "institution", "institution__admin_unit", "submission__reporting_unit"
+        ).order_by("date", "pk"),
     )
 
 
-def institution_figures(*, year: int) -> list[tuple[Institution, object]]:
-    """Every institution open in `year` with its counted figures (or None), for
-    the workbook's institution sheet. Two queries."""
-    from indicators.models import Figures
+STREAM_CHUNK = 2000  # rows fetched at a time by the workbook's streams
 
-    institutions = list(
-        Institution.objects.open_in(year)
-        .select_related("category", "admin_unit", "reporting_unit")
-        .order_by("admin_unit__code", "category__sort_order", "code")
+
+class InstitutionFigures(NamedTuple):
+    """One institution of the workbook's institution sheet, with its counted
+    figures' submission state and values (in `indicators.fields.FIELDS` order),
+    both None when it has none."""
+
+    code: str
+    name: str
+    category_code: str
+    category_name: str
+    unit_name: str
+    reporting_unit_code: str
+    state: str | None
+    values: tuple[object, ...] | None
+
+
+def institution_figures(*, year: int) -> Iterator[InstitutionFigures]:
+    """Every institution open in `year` with its counted figures (or None), in
+    the workbook's order (admin unit, category, code), for its institution sheet.
+
+    Two queries read side by side as streams of plain values (server-side
+    cursors on PostgreSQL), so neither list is ever held whole, nor built as
+    model instances (at 140,000 institutions those took most of the sheet's time):
+    the figures are those of the same institutions in the same order, at most one
+    per institution and year, so each is met when its institution is."""
+    order = ("admin_unit__code", "category__sort_order", "code", "pk")
+    open_institutions = Institution.objects.open_in(year)
+    institutions = (
+        open_institutions.order_by(*order)
+        .values_list(
+            "pk",
+            "code",
+            "name",
+            "category__code",
+            "category__name",
+            "admin_unit__name",
+            "reporting_unit__code",
+        )
+        .iterator(chunk_size=STREAM_CHUNK)
     )
-    figures = {
-        f.institution_id: f
-        for f in Figures.objects.filter(
-            EVERY_SUBMITTED.counted_q("submission"), year=year
-        ).select_related("submission")
-    }
-    return [(i, figures.get(i.pk)) for i in institutions]
+    figures = (
+        Figures.objects.filter(
+            EVERY_SUBMITTED.counted_q("submission"),
+            year=year,
+            institution__in=open_institutions.values("pk"),
+        )
+        .order_by(*(f"institution__{o}" for o in order))
+        .values_list("institution_id", "submission__state", *(f.code for f in FIELDS))
+        .iterator(chunk_size=STREAM_CHUNK)
+    )
+    pending = next(figures, None)
+    for pk, *institution in institutions:
+        if pending is not None and pending[0] == pk:
+            yield InstitutionFigures._make((*institution, pending[1], pending[2:]))
+            pending = next(figures, None)
+        else:
+            yield InstitutionFigures._make((*institution, None, None))
