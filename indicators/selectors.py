@@ -120,12 +120,12 @@ def institutions_for_submission(submission: Submission) -> QuerySet[Institution]
     and any whose figures it already holds (a past year's submission keeps showing
     what it reported after institutions moved to another unit in 2025), ordered by
     category then name (the entry page's grouping)."""
-    assigned = Institution.objects.filter(reporting_unit_id=submission.reporting_unit_id).open_in(
-        submission.period.year
-    )
-    # Figures another unit's report has sent or had approved stay in that report.
+    year, unit = submission.period.year, submission.reporting_unit_id
+    assigned = Institution.objects.filter(reporting_unit_id=unit).open_in(year)
+    # Figures another unit's report has sent or had approved stay in that report
+    # (only the unit's own institutions' matter: not the whole year's figures).
     settled_elsewhere = (
-        Figures.objects.filter(year=submission.period.year)
+        Figures.objects.filter(year=year, institution__reporting_unit_id=unit)
         .exclude(submission=submission)
         .exclude(submission__state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED])
         .values("institution_id")
