@@ -317,7 +317,9 @@ def complete_figures_q(prefix: str = "") -> Q:
 
 
 # ---------------------------------------------------------------- review
-def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
+def expected_reporting_units(
+    year: int, *, among: Iterable[int] | None = None
+) -> QuerySet[ReportingUnit]:
     """Units expected to report for `year`, each with `institution_count`.
 
     A unit is expected when it still exists on the year's deadline and has
@@ -330,13 +332,19 @@ def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
     Three queries: each count once for every unit, by one GROUP BY (asked per
     unit in a subquery, they cost 1.7 s at 140,000 institutions: a unit with
     no institution made PostgreSQL scan them all), then the units, with the
-    deadline read in the same query."""
-    assigned = _count_by_unit(Institution.objects.open_in(year), "reporting_unit")
+    deadline read in the same query. `among`: only those of these units (an
+    officer's own), counted over their rows alone."""
+    institutions = Institution.objects.open_in(year)
     # A year's figures sit in that year's submissions: the period narrows the scan.
-    reported = _count_by_unit(
-        Figures.objects.filter(year=year, submission__period__year=year),
-        "submission__reporting_unit",
-    )
+    figures = Figures.objects.filter(year=year, submission__period__year=year)
+    units = ReportingUnit.objects.all()
+    if among is not None:
+        ids = sorted(set(among))
+        institutions = institutions.filter(reporting_unit_id__in=ids)
+        figures = figures.filter(submission__reporting_unit_id__in=ids)
+        units = units.filter(pk__in=ids)
+    assigned = _count_by_unit(institutions, "reporting_unit")
+    reported = _count_by_unit(figures, "submission__reporting_unit")
     deadline = Coalesce(
         Subquery(ReportingPeriod.objects.filter(year=year).values("deadline")[:1]),
         Value(ReportingPeriod.default_deadline(year)),
@@ -349,7 +357,7 @@ def expected_reporting_units(year: int) -> QuerySet[ReportingUnit]:
         pk: max(assigned.get(pk, 0), reported.get(pk, 0)) for pk in assigned.keys() | reported
     }
     return (
-        ReportingUnit.objects.alias(deadline=deadline)
+        units.alias(deadline=deadline)
         .filter((valid_on_deadline & Q(pk__in=sorted(assigned))) | Q(pk__in=sorted(reported)))
         .annotate(
             institution_count=Case(

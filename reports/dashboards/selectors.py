@@ -22,10 +22,12 @@ def submission_progress(
     only those in `reporting_units`; each annotated with `institution_count` and
     its submission's `submission_state` (NOT_STARTED when there is none),
     `submission_id`, `return_reason`, `submitted_at` and
-    `submission_updated_at`. Ordered by code. One query."""
+    `submission_updated_at`. Ordered by code. The three queries of
+    `expected_reporting_units` (and one for the ids of `reporting_units`)."""
     submission = Submission.objects.filter(reporting_unit=OuterRef("pk"), period__year=year)
+    among = None if reporting_units is None else list(reporting_units.values_list("pk", flat=True))
     units = (
-        expected_reporting_units(year)
+        expected_reporting_units(year, among=among)
         .select_related("admin_unit")
         .annotate(
             submission_id=Subquery(submission.values("pk")[:1]),
@@ -35,8 +37,6 @@ def submission_progress(
             submission_updated_at=Subquery(submission.values("updated_at")[:1]),
         )
     )
-    if reporting_units is not None:
-        units = units.filter(pk__in=reporting_units.values("pk"))
     result: list[ReportingUnit] = list(units)
     for unit in result:
         unit.submission_state = unit.submission_state or NOT_STARTED  # type: ignore[attr-defined]
