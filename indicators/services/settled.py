@@ -26,9 +26,10 @@ record is read. What each part of the record means for a year's report:
   expected units and their counts). A year whose figures sit in a sent report
   stays with that report (`figures_save` refuses to take them over), so a
   move changes nothing there and takes effect from the next year still open.
-  A move is refused when, in a settled year, no sent report holds the
-  institution's figures: the receiving unit's approved report would gain it,
-  the leaving unit's would lose it, or the locked year's completeness would
+  A move is refused when, in a year it is open in that is locked or whose
+  report of the leaving or the receiving unit is approved, no sent report
+  holds its figures: the receiving unit's approved report would gain it, the
+  leaving unit's would lose it, or the locked year's completeness would
   change. We chose this meaning over "a move never touches figures, accept it"
   because an approved report is its list of institutions as much as its
   figures: accepting the move would show an approved report with a blank
@@ -65,25 +66,24 @@ SENT_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.APPROVED})
 _WATCHED = ("admin_unit_id", "category_id", "opened_year", "closed_year", "reporting_unit_id")
 
 
-@dataclass(frozen=True)
-class Settled:
-    """A year that may no longer change for an institution, and which report says so."""
-
-    year: int
-    report: str
-
-
 @dataclass(frozen=True, order=True)
-class Held:
-    """An institution's figures of one year, and the report holding them."""
+class Report:
+    """A report holding a year: a unit's report of that year in a state, or
+    (no unit) the year's locked period. Put into words only when a message
+    names it."""
 
     year: int
-    state: str
-    unit: str
+    unit: str = ""
+    state: str = ""
 
-    @property
-    def report(self) -> str:
-        return _report(self.year, self.unit, self.state)
+    def __str__(self) -> str:
+        if not self.unit:
+            return _("kỳ báo cáo năm %(year)s (đã khóa)") % {"year": self.year}
+        return _("báo cáo năm %(year)s của %(unit)s (%(state)s)") % {
+            "year": self.year,
+            "unit": self.unit,
+            "state": str(SubmissionState(self.state).label).lower(),
+        }
 
 
 @dataclass
@@ -93,8 +93,10 @@ class Facts:
     join."""
 
     locked: list[int] = field(default_factory=list)
-    held: dict[int, list[Held]] = field(default_factory=dict)
-    approved: dict[int, dict[int, str]] = field(default_factory=dict)
+    # By institution id: the reports holding its figures, earliest year first.
+    held: dict[int, list[Report]] = field(default_factory=dict)
+    # By reporting unit id, then year: its approved report.
+    approved: dict[int, dict[int, Report]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, changes: Sequence[InstitutionChange]) -> Facts:
@@ -113,7 +115,7 @@ class Facts:
                 "institution_id", "year", "submission__state", "submission__reporting_unit__name"
             )
             for pk, year, state, unit in rows:
-                facts.held.setdefault(pk, []).append(Held(year, state, unit))
+                facts.held.setdefault(pk, []).append(Report(year, unit, state))
             for held in facts.held.values():
                 held.sort()
         units = {c.after.reporting_unit_id for c in changes} | {
@@ -123,38 +125,19 @@ class Facts:
             state=SubmissionState.APPROVED, reporting_unit_id__in=sorted(units)
         ).values_list("reporting_unit_id", "period__year", "reporting_unit__name")
         for unit_id, year, unit in rows:
-            facts.approved.setdefault(unit_id, {})[year] = _report(
+            facts.approved.setdefault(unit_id, {})[year] = Report(
                 year, unit, SubmissionState.APPROVED
             )
         return facts
 
-    def settled(self, institution: Institution) -> list[Settled]:
+    def settled(self, institution: Institution) -> list[Report]:
         """The years settled for `institution`, earliest first: locked periods,
         years its figures sit in an approved report, years the report of the
         unit it reports for is approved."""
-        out = [Settled(year, _locked(year)) for year in self.locked]
-        out += [
-            Settled(h.year, h.report)
-            for h in self.held.get(institution.pk, [])
-            if h.state == SubmissionState.APPROVED
-        ]
-        out += [
-            Settled(year, report)
-            for year, report in self.approved.get(institution.reporting_unit_id, {}).items()
-        ]
-        return sorted(out, key=lambda s: s.year)
-
-
-def _report(year: int, unit: str, state: str) -> str:
-    return _("báo cáo năm %(year)s của %(unit)s (%(state)s)") % {
-        "year": year,
-        "unit": unit,
-        "state": str(SubmissionState(state).label).lower(),
-    }
-
-
-def _locked(year: int) -> str:
-    return _("kỳ báo cáo năm %(year)s (đã khóa)") % {"year": year}
+        out = [Report(year) for year in self.locked]
+        out += [h for h in self.held.get(institution.pk, []) if h.state == SubmissionState.APPROVED]
+        out += self.approved.get(institution.reporting_unit_id, {}).values()
+        return sorted(out, key=lambda r: r.year)
 
 
 def _touches(change: InstitutionChange) -> bool:
@@ -170,38 +153,27 @@ def change_problems(change: InstitutionChange, facts: Facts) -> dict[str, str]:
     problems: dict[str, str] = {}
     before, after = change.before, change.after
     code = (before or after).code
-
-    def refuse(name: str, message: str) -> None:
-        problems.setdefault(name, message)
-
     if before is None:
         for s in facts.settled(after):
             if after.is_open_in(s.year):
-                refuse(
-                    "opened_year",
-                    _(
-                        "không thêm được thiết chế %(code)s hoạt động từ năm %(opened)s: "
-                        "%(report)s không có thiết chế này. Thiết chế mới chỉ tính được "
-                        "từ những năm chưa duyệt, chưa khóa"
-                    )
-                    % {"code": code, "opened": after.opened_year, "report": s.report},
-                )
+                problems["opened_year"] = _(
+                    "không thêm được thiết chế %(code)s hoạt động từ năm %(opened)s: "
+                    "%(report)s không có thiết chế này. Thiết chế mới chỉ tính được "
+                    "từ những năm chưa duyệt, chưa khóa"
+                ) % {"code": code, "opened": after.opened_year, "report": s}
                 break
         return problems
 
     held = facts.held.get(before.pk, [])
-    # Figures outside the years open would be a closed institution's.
+    # Figures outside the years open would be a closed institution's. The
+    # first report met names a field: messages are made for those only.
     for h in held:
-        if not after.is_open_in(h.year):
-            name = "opened_year" if h.year < after.opened_year else "closed_year"
-            refuse(
-                name,
-                _(
-                    "không đổi được %(what)s: thiết chế %(code)s đã có số liệu trong %(report)s, "
-                    "năm đó thiết chế phải còn hoạt động"
-                )
-                % {"what": GUARDED_FIELDS[name], "code": code, "report": h.report},
-            )
+        name = "opened_year" if h.year < after.opened_year else "closed_year"
+        if not after.is_open_in(h.year) and name not in problems:
+            problems[name] = _(
+                "không đổi được %(what)s: thiết chế %(code)s đã có số liệu trong %(report)s, "
+                "năm đó thiết chế phải còn hoạt động"
+            ) % {"what": GUARDED_FIELDS[name], "code": code, "report": h}
     # What attainment reads, in a settled year.
     for s in facts.settled(before):
         was_open, is_open = before.is_open_in(s.year), after.is_open_in(s.year)
@@ -217,22 +189,20 @@ def change_problems(change: InstitutionChange, facts: Facts) -> dict[str, str]:
                 if getattr(before, name) != getattr(after, name)
             ]
         for name in changed:
-            refuse(
-                name,
-                _(
-                    "không đổi được %(what)s: thiết chế %(code)s đã được tính trong %(report)s. "
-                    "Thay đổi chỉ áp dụng được cho những năm chưa duyệt, chưa khóa"
-                )
-                % {"what": GUARDED_FIELDS[name], "code": code, "report": s.report},
-            )
+            if name in problems:
+                continue
+            problems[name] = _(
+                "không đổi được %(what)s: thiết chế %(code)s đã được tính trong %(report)s. "
+                "Thay đổi chỉ áp dụng được cho những năm chưa duyệt, chưa khóa"
+            ) % {"what": GUARDED_FIELDS[name], "code": code, "report": s}
     if before.reporting_unit_id != after.reporting_unit_id:
         message = _move_problem(change, facts, held)
         if message:
-            refuse("reporting_unit", message)
+            problems["reporting_unit"] = message
     return problems
 
 
-def _move_problem(change: InstitutionChange, facts: Facts, held: Iterable[Held]) -> str:
+def _move_problem(change: InstitutionChange, facts: Facts, held: Iterable[Report]) -> str:
     """Why moving to another reporting unit would alter a settled year (see the
     module's docstring), or ''."""
     before, after = change.before, change.after
@@ -254,14 +224,12 @@ def _move_problem(change: InstitutionChange, facts: Facts, held: Iterable[Held])
             continue  # the figures stay in the report that holds them
         holding = sent.get(year)
         reports = [
-            holding.report
-            if stated and holding and holding.state == SubmissionState.APPROVED
-            else "",
-            joining.get(year, ""),
-            leaving.get(year, ""),
-            _locked(year) if year in facts.locked else "",
+            holding if stated and holding and holding.state == SubmissionState.APPROVED else None,
+            joining.get(year),
+            leaving.get(year),
+            Report(year) if year in facts.locked else None,
         ]
-        report = next(r for r in reports if r)
+        report = next(r for r in reports if r is not None)
         if stated:
             return _(
                 "không đổi được đơn vị báo cáo từ năm %(from)s: năm %(year)s đã chốt trong "
