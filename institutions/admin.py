@@ -23,7 +23,11 @@ from institutions.models import (
     ReportingUnit,
     UnitSuccession,
 )
-from institutions.services.history import institution_change_problems
+from institutions.services.history import (
+    InstitutionChange,
+    as_sentence,
+    institution_change_problems,
+)
 
 
 class ValidityFilter(admin.SimpleListFilter):
@@ -135,8 +139,9 @@ class CategoryAdmin(AuditedAdmin):
 
 
 class InstitutionForm(forms.ModelForm):
-    """Approved stays approved: a change that would alter the attainment of a
-    year already approved or locked is refused, naming the report."""
+    """Approved stays approved: a new institution or a change that would alter a
+    year already approved or locked is refused, naming the report, by the rule
+    the import and the registry ask too (indicators.services.settled)."""
 
     class Meta:
         model = Institution
@@ -152,21 +157,22 @@ class InstitutionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if self.instance.pk is None or self.errors:
+        if self.errors:
             return data
-        stored = Institution.objects.get(pk=self.instance.pk)
+        stored = Institution.objects.get(pk=self.instance.pk) if self.instance.pk else None
         after = Institution(
-            pk=stored.pk,
-            code=stored.code,
-            opened_year=data.get("opened_year", stored.opened_year),
+            pk=self.instance.pk,
+            code=data["code"],
+            name=data["name"],
+            category=data["category"],
+            admin_unit=data["admin_unit"],
+            reporting_unit=data["reporting_unit"],
+            opened_year=data["opened_year"],
             closed_year=data.get("closed_year"),
-            category=data.get("category", stored.category),
-            admin_unit=data.get("admin_unit", stored.admin_unit),
-            reporting_unit=data.get("reporting_unit", stored.reporting_unit),
         )
-        problems = institution_change_problems([(stored, after)]).get(stored.pk, {})
+        problems = institution_change_problems([InstitutionChange(stored, after)]).get(0, {})
         for name, message in problems.items():
-            self.add_error(name, message[:1].upper() + message[1:] + ".")
+            self.add_error(name, as_sentence(message))
         return data
 
 

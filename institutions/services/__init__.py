@@ -29,7 +29,6 @@ from institutions.services.reference import (
     roles_ensure,
 )
 from institutions.services.registry import (
-    approved_reports_touched,
     registry_change_approve,
     registry_change_propose,
     registry_change_reject,
@@ -45,7 +44,6 @@ __all__ = [
     "InstitutionsImportStream",
     "InstitutionsInvalid",
     "_rows",
-    "approved_reports_touched",
     "categories_load",
     "institutions_import",
     "institutions_read",

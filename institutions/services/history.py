@@ -12,7 +12,9 @@ use only:
 - `history_record(changes=..., user=...)`: keep many changes at once;
 - `institution_snapshot`, `institution_history_record`: the same for the
   registry's institutions;
-- `institution_change_problems(pairs)`: why changes would be refused.
+- `institution_change_problems(changes)`: why changes to institutions (new
+  ones too) would be refused, the one rule of the admin, the import and the
+  registry (see indicators.services.settled).
 """
 
 from __future__ import annotations
@@ -86,8 +88,21 @@ class Change:
     after: Mapping[str, str]
 
 
+@dataclass(frozen=True)
+class InstitutionChange:
+    """A change to an institution, as the guard judges it: `before` as stored
+    (None: not created yet), `after` as it would be saved (unsaved, its
+    foreign keys set). `from_year`: the first year the change says it applies
+    from (the registry's proposals state one); None when it applies wherever
+    the one record is read (the admin, imports)."""
+
+    before: Institution | None
+    after: Institution
+    from_year: int | None = None
+
+
 Recorder = Callable[[Sequence[Change], "Account | None"], None]
-Guard = Callable[[Sequence[tuple[Institution, Institution]]], dict[int, dict[str, str]]]
+Guard = Callable[[Sequence[InstitutionChange]], dict[int, dict[str, str]]]
 _recorders: list[Recorder] = []
 _guards: list[Guard] = []
 
@@ -151,13 +166,25 @@ def institution_history_record(
 
 
 def institution_change_problems(
-    pairs: Sequence[tuple[Institution, Institution]],
+    changes: Sequence[InstitutionChange],
 ) -> dict[int, dict[str, str]]:
-    """For each (stored, changed) pair of an existing institution, the fields
-    whose change is refused and why, by institution id; empty when every change
-    may be made. The registered guards decide (see indicators.services.settled)."""
+    """For each change refused, by its position in `changes`, the refused fields
+    (the model's names: admin_unit, category, opened_year, closed_year,
+    reporting_unit) and why, a message naming the report; empty when every
+    change may be made. The registered guard decides
+    (indicators.services.settled), in a fixed number of queries whatever the
+    number of changes. Raises RuntimeError when no guard is registered: a
+    change is never let through unjudged."""
+    if not _guards:
+        raise RuntimeError("No institution guard registered (is the indicators app installed?)")
     problems: dict[int, dict[str, str]] = {}
     for guard in _guards:
-        for pk, by_field in guard(pairs).items():
-            problems.setdefault(pk, {}).update(by_field)
+        for index, by_field in guard(changes).items():
+            problems.setdefault(index, {}).update(by_field)
     return problems
+
+
+def as_sentence(message: str) -> str:
+    """A guard's message (a clause, as the import lists it after its line and
+    column) as a sentence of its own, as a form shows it."""
+    return message[:1].upper() + message[1:] + "."

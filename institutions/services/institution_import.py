@@ -20,6 +20,7 @@ from institutions.models import AdministrativeUnit, Category, Institution, Repor
 from institutions.parsing import parse_day
 from institutions.roles import Account
 from institutions.services.history import (
+    InstitutionChange,
     institution_change_problems,
     institution_history_record,
     institution_snapshot,
@@ -38,7 +39,8 @@ REQUIRED_COLUMNS = IMPORT_COLUMNS[:6]
 # Optional: a day on which the intended administrative unit was valid, for the
 # rare code that two units share in the same year (see `_resolve_admin_unit`).
 VALID_ON_COLUMN = "admin_unit_valid_on"
-_COLUMN_OF = {"admin_unit": "admin_unit_code", "category": "category"}
+# The file's column for each field the approved-stays-approved rule may refuse.
+_COLUMN_OF = {"admin_unit": "admin_unit_code", "reporting_unit": "reporting_unit_code"}
 _UPDATED_FIELDS = ["name", "category", "admin_unit", "reporting_unit", "opened_year", "closed_year"]
 
 
@@ -299,7 +301,8 @@ class InstitutionsImportStream:
     again, in this chunk or a later one, is refused on its row. Once any row is
     refused, later chunks are still checked (every problem is listed) but no
     longer saved. Queries per chunk: one for its administrative units, one for
-    its existing institutions, three for the settled years, one bulk upsert,
+    its existing institutions, at most three for the approved-stays-approved
+    rule (none when no row changes what it watches), one bulk upsert,
     one to read the new ids back, one bulk INSERT of audit lines; the
     categories and reporting units once for the file."""
 
@@ -344,12 +347,13 @@ class InstitutionsImportStream:
             if institution is not None:
                 ready.append(institution)
                 line_of[institution.code] = row.line
-        # Approved stays approved: no change that would alter a settled year's attainment.
+        # Approved stays approved, for new rows as for changed ones.
         refused = institution_change_problems(
-            [(ref.stored[i.code], i) for i in ready if i.code in ref.stored]
+            [InstitutionChange(ref.stored.get(i.code), i) for i in ready]
         )
-        for institution in ready:
-            for name, message in refused.get(institution.pk, {}).items():
+        for index, by_field in sorted(refused.items()):
+            institution = ready[index]
+            for name, message in by_field.items():
                 self.problems.append(
                     CellProblem(
                         "", line_of[institution.code], _COLUMN_OF.get(name, name), "", message

@@ -3,11 +3,13 @@ their own unit, the provincial reviewer approves or rejects it; only an
 approved change reaches `Institution`. The `RegistryChange` rows are the
 registry's history (who proposed, who decided, when, old → new, why).
 
-Approved reports stay as they were approved. The registry keeps one record per
-institution (no name or unit per year), so a change that would reach a year of
-which a touched unit's report is already approved is refused, naming that
-report: the officer picks a later year, or the reviewer returns the report
-first. Figures of earlier years stay in the submissions that hold them.
+Approved reports stay as they were approved: a proposal is judged, when
+proposed and again when approved, by the one rule the admin and the import ask
+too (`institution_change_problems`, decided by indicators.services.settled),
+with its year as the year the change says it applies from. A refusal names the
+report that holds the year: the officer picks a later year, or the reviewer
+returns the report first. Figures of earlier years stay in the submissions
+that hold them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import copy
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,14 +32,12 @@ from institutions.models import (
 )
 from institutions.roles import Account, can_report_for, is_reviewer
 from institutions.services.history import (
+    InstitutionChange,
+    as_sentence,
     institution_change_problems,
     institution_history_record,
     institution_snapshot,
 )
-
-# indicators.models.SubmissionState.APPROVED: this layer cannot import the
-# indicators app (tests/foundation/test_layers.py); a test pins the two together.
-APPROVED_SUBMISSION = "approved"
 
 ONE_PENDING = (
     "Thiết chế này đang có một đề xuất thay đổi chờ duyệt: "
@@ -266,74 +265,26 @@ def _check(change: RegistryChange) -> None:
     try:
         result.full_clean()
     except ValidationError as exc:
-        # The registry's own names for its fields are the form's names too,
-        # except the first year open, which the form calls `year`.
-        errors = {
-            ("year" if k in ("opened_year", "closed_year") else k): v
-            for k, v in exc.message_dict.items()
-        }
-        raise ValidationError(errors) from None
-    problems = approved_reports_touched(change)
-    if change.institution_id:
-        # The guard every other way of changing an institution passes (admin, import).
-        stored = Institution.objects.get(pk=change.institution_id)
-        for by_field in institution_change_problems([(stored, result)]).values():
-            problems += [m for m in by_field.values() if m not in problems]
+        raise ValidationError(
+            {_FORM_FIELD.get(k, k): v for k, v in exc.message_dict.items()}
+        ) from None
+    stored = Institution.objects.get(pk=inst.pk) if inst is not None else None
+    problems = institution_change_problems(
+        [InstitutionChange(stored, result, from_year=change.year)]
+    ).get(0, {})
     if problems:
-        raise ValidationError(problems, code="approved_report")
-
-
-def approved_reports_touched(change: RegistryChange) -> list[str]:
-    """Why `change` would alter reports already approved (empty when it would
-    not), one sentence per report, naming it. A change reaches the years from
-    its first affected one (a closure: the years after the last year open):
-    - the institution's own figures of those years in an approved report, or
-      figures of those years at all, for a closure (they would be a closed
-      institution's);
-    - for a new institution or a move, the approved report of those years of
-      the unit it goes to (it would lack an institution it never reported).
-    Two queries at most."""
-    first = change.year + 1 if change.kind == RegistryChangeKind.CLOSE else change.year
-    reports: set[tuple[int, str]] = set()
-    if change.institution is not None:
-        held = Q(figures__year__gte=first)
-        if change.kind != RegistryChangeKind.CLOSE:
-            held &= Q(figures__submission__state=APPROVED_SUBMISSION)
-        for year, unit in (
-            Institution.objects.filter(held, pk=change.institution.pk)
-            .values_list("figures__year", "figures__submission__reporting_unit__name")
-            .distinct()
-        ):
-            reports.add((year, unit))
-    receiving = None
-    if change.kind == RegistryChangeKind.NEW:
-        receiving = change.reporting_unit
-    elif change.kind == RegistryChangeKind.MOVE and change.target_unit is not None:
-        receiving = change.target_unit
-    if receiving is not None:
-        for year in (
-            ReportingUnit.objects.filter(
-                pk=receiving.pk,
-                submissions__state=APPROVED_SUBMISSION,
-                submissions__period__year__gte=first,
+        errors: dict[str, list[ValidationError]] = {}
+        for name, message in problems.items():
+            errors.setdefault(_FORM_FIELD.get(name, name), []).append(
+                ValidationError(as_sentence(message), code="approved_report")
             )
-            .values_list("submissions__period__year", flat=True)
-            .distinct()
-        ):
-            reports.add((year, receiving.name))
-    return [
-        _(
-            "Không áp dụng được từ năm %(from)s: báo cáo năm %(year)s của %(unit)s đã có số "
-            "liệu được duyệt, thay đổi này sẽ làm thay đổi báo cáo đó. Hãy chọn năm áp dụng "
-            "sau năm %(year)s, hoặc đề nghị Sở VHTTDL trả lại báo cáo đó trước."
-        )
-        % {"from": first, "year": year, "unit": unit}
-        if change.kind != RegistryChangeKind.CLOSE
-        else _(
-            "Không ghi ngừng hoạt động năm %(closed)s được: thiết chế đã có số liệu năm "
-            "%(year)s trong báo cáo của %(unit)s. Hãy chọn năm ngừng hoạt động từ năm "
-            "%(year)s trở đi."
-        )
-        % {"closed": change.year, "year": year, "unit": unit}
-        for year, unit in sorted(reports)
-    ]
+        raise ValidationError(errors)
+
+
+# The registry's own names for its fields are the form's names too, except the
+# years (the form's one `year`) and the unit a move goes to.
+_FORM_FIELD = {
+    "opened_year": "year",
+    "closed_year": "year",
+    "reporting_unit": "target_unit",
+}

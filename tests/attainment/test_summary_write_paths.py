@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
@@ -117,9 +118,27 @@ def test_the_institutions_import_moves_and_closes_institutions_exactly(province,
     library.refresh_from_db()
     assert library.admin_unit == province.commune_b
     assert_exact(province)
-    institutions_import(rows=[SourceRow(line=2, values={**row, "closed_year": "2024"})])
+    # Closed before the year of its figures: refused (they would be a closed
+    # institution's), the summary as it was; closed in that year: exact.
+    kept = cells_now()
+    with pytest.raises(ValidationError, match="cột closed_year"):
+        institutions_import(rows=[SourceRow(line=2, values={**row, "closed_year": "2024"})])
+    assert cells_now() == kept
+    institutions_import(rows=[SourceRow(line=2, values={**row, "closed_year": "2025"})])
     assert_exact(province)
-    assert AttainmentCell.objects.filter(kind=AttainmentCell.Kind.FIGURES).count() == 0
+    # One without figures closed before 2025 leaves the 2025 denominators.
+    InstitutionFactory(
+        code="TV-2",
+        category=category("LIB_COMM"),
+        admin_unit=province.commune_a,
+        reporting_unit=province.unit_a,
+    )
+    assert_exact(province)
+    closed = {**row, "code": "TV-2", "admin_unit_code": province.commune_a.code}
+    closed.update(reporting_unit_code=province.unit_a.code, closed_year="2024")
+    institutions_import(rows=[SourceRow(line=2, values=closed)])
+    assert Institution.objects.get(code="TV-2").closed_year == 2024
+    assert_exact(province)
 
 
 def test_the_institutions_import_by_chunks_keeps_the_summary_exact(

@@ -12,7 +12,6 @@ from institutions.services import (
     registry_change_propose,
     registry_change_reject,
 )
-from institutions.services.registry import APPROVED_SUBMISSION
 from tests.factories import ReportingPeriodFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +26,6 @@ def rename(user, unit, inst, name="Thư viện Pleiku mới", year=2026):
         name=name,
         year=year,
     )
-
-
-def test_the_services_approved_state_is_the_submissions():
-    assert APPROVED_SUBMISSION == SubmissionState.APPROVED
 
 
 def test_a_proposal_waits_for_the_reviewer_and_leaves_the_registry_as_it_was(
@@ -185,17 +180,45 @@ def _approved_2025(unit, inst, reviewer):
     return sub
 
 
+def move(user, unit, inst, target, year):
+    return registry_change_propose(
+        user=user,
+        reporting_unit=unit,
+        kind=RegistryChangeKind.MOVE,
+        institution=inst,
+        target_unit=target,
+        year=year,
+    )
+
+
 def test_a_change_reaching_an_approved_report_is_refused_naming_it(
     registry, province, officer_a, reviewer
 ):
     _approved_2025(province.unit_a, registry.library, reviewer)
-    with pytest.raises(ValidationError, match="báo cáo năm 2025 của UBND Thành phố Pleiku"):
-        rename(officer_a, province.unit_a, registry.library, year=2025)
-    # From the next year on, the approved 2025 report is not reached.
-    change = rename(officer_a, province.unit_a, registry.library, year=2026)
+    with pytest.raises(ValidationError) as exc:
+        move(officer_a, province.unit_a, registry.library, province.unit_b, year=2025)
+    assert exc.value.message_dict["target_unit"] == [
+        "Không đổi được đơn vị báo cáo từ năm 2025: năm 2025 đã chốt trong báo cáo năm 2025 "
+        "của UBND Thành phố Pleiku (đã duyệt). Hãy chọn năm áp dụng sau năm 2025."
+    ]
+    # From the next year on, the approved 2025 report is not reached: it keeps the figures.
+    change = move(officer_a, province.unit_a, registry.library, province.unit_b, year=2026)
     registry_change_approve(change=change, user=reviewer)
+    assert Institution.objects.get(pk=registry.library.pk).reporting_unit == province.unit_b
     fig = Figures.objects.get(institution=registry.library, year=2025)
+    assert fig.submission.reporting_unit == province.unit_a
     assert fig.submission.state == SubmissionState.APPROVED and fig.lll_services is True
+
+
+def test_a_rename_is_no_figure_and_is_accepted_even_in_an_approved_year(
+    registry, province, officer_a, reviewer
+):
+    # As in the admin and the import: a name is in no figure and no attainment.
+    _approved_2025(province.unit_a, registry.library, reviewer)
+    registry_change_approve(
+        change=rename(officer_a, province.unit_a, registry.library, year=2025), user=reviewer
+    )
+    assert Institution.objects.get(pk=registry.library.pk).name == "Thư viện Pleiku mới"
 
 
 def test_a_report_approved_after_the_proposal_still_refuses_the_approval(
@@ -221,7 +244,10 @@ def test_a_report_approved_after_the_proposal_still_refuses_the_approval(
 
 def test_a_closure_before_a_year_with_figures_is_refused(registry, province, officer_a, reviewer):
     _approved_2025(province.unit_a, registry.library, reviewer)
-    with pytest.raises(ValidationError, match="đã có số liệu năm 2025"):
+    with pytest.raises(
+        ValidationError,
+        match=r"đã có số liệu trong báo cáo năm 2025 của UBND Thành phố Pleiku \(đã duyệt\)",
+    ):
         registry_change_propose(
             user=officer_a,
             reporting_unit=province.unit_a,
