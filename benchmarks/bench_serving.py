@@ -16,7 +16,7 @@ request timed alone right after the data changed (the page builds its cached
 part: "first"), then `wrk -c 8 -t 2 -d <seconds>s` (steady state). Pages: the
 reviewer's province dashboard, the public dashboard, the accountability view,
 an officer's unit dashboard, the API's attainment, the list behind a province
-number (never cached) and the officer's entry page (never cached). Prints
+number (its first page of 100) and the officer's entry page (never cached). Prints
 first request, p50/p95/p99 (ms) and requests/s per page and scale, and each
 page's p95 as a multiple of scale 1's: on a shared machine the ratios mean more
 than the absolute times.

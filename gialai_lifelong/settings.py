@@ -287,12 +287,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longest a report may take to build (the 50,000-institution PDF took 7 minutes);
-# Redis redelivers an unacknowledged task after the visibility timeout, so it is longer.
 # Where the attainment engine reads its aggregates: "summary" (the precomputed
 # attainment kept exact at every write, indicators/summary.py) or "live" (the base
 # tables, as before it existed). Both give the same rows; "live" is the way back.
 ATTAINMENT_SOURCE = env.str("ATTAINMENT_SOURCE", default="summary")
+# Longest a report may take to build (the PDF takes about 10 s at every scale since
+# Annex II is bounded, the 140,000-institution workbook about a minute); Redis
+# redelivers an unacknowledged task after the visibility timeout, so it is longer.
 REPORT_JOB_TIME_LIMIT = env.int("REPORT_JOB_TIME_LIMIT", default=20 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * REPORT_JOB_TIME_LIMIT}
 CELERY_TIMEZONE = TIME_ZONE
