@@ -6,10 +6,10 @@ concurrent clients (wrk), side by side at several scales of the demo province.
         [--through-year 2030] [--keep]
 
 For each scale: a scratch database `bench_serving_<scale>` on that server
-(dropped first, unless `--keep` finds it already built), `migrate`,
-`load_reference`, `seed_demo --scale N --no-reports`, with `--through-year`
-the figures carried to that year (benchmarks/extend_years.py: 8 years with
-2030), `ANALYZE`; then `bin/serve web` (gunicorn, DEBUG off, WEB_CONCURRENCY
+(dropped first, unless `--keep` finds it already built: then it is only
+migrated to this commit's tables), `migrate`, `load_reference`,
+`seed_demo --scale N --no-reports`, with `--through-year` the figures carried
+to that year (benchmarks/extend_years.py: 8 years with 2030), `ANALYZE`; then `bin/serve web` (gunicorn, DEBUG off, WEB_CONCURRENCY
 workers, the cache in Redis as in production) on a free loopback port,
 signed-in sessions for the reviewer and an officer, and for each page: one
 request timed alone right after the data changed (the page builds its cached
@@ -138,6 +138,8 @@ def _prepare(scale: int, base: str, *, through: int | None, keep: bool) -> tuple
                 check=True,
             )
         _manage(env, "dbshell", "--", "-c", "ANALYZE;")
+    else:  # a database built by an earlier commit: bring it to this one's tables
+        _manage(env, "migrate", "--no-input", "-v0")
     counts = _bench_line(
         _manage(
             env,

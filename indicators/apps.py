@@ -27,4 +27,4 @@ class IndicatorsConfig(AppConfig):
 
         written_alongside_register(AuditEntry, AttainmentCell)
         # Keeps the precomputed attainment exact at every write (registers its watcher).
-        from indicators import summary  # noqa: F401
+        from indicators import submission_counts, summary  # noqa: F401

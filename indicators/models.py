@@ -389,6 +389,14 @@ class Submission(WatchedModel):
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # Kept exact at every write to figures and institutions
+    # (indicators/submission_counts.py), for the review queue and freshness.
+    figures_count = models.PositiveIntegerField(
+        _("số thiết chế có số liệu"), default=0, editable=False
+    )
+    complete_count = models.PositiveIntegerField(
+        _("số thiết chế đã nhập đủ"), default=0, editable=False
+    )
 
     objects = WatchedQuerySet.as_manager()
 

@@ -335,16 +335,16 @@ def expected_reporting_units(
     deadline read in the same query. `among`: only those of these units (an
     officer's own), counted over their rows alone."""
     institutions = Institution.objects.open_in(year)
-    # A year's figures sit in that year's submissions: the period narrows the scan.
-    figures = Figures.objects.filter(year=year, submission__period__year=year)
+    # A year's figures sit in that year's submissions, which keep their count.
+    submissions = Submission.objects.filter(period__year=year, figures_count__gt=0)
     units = ReportingUnit.objects.all()
     if among is not None:
         ids = sorted(set(among))
         institutions = institutions.filter(reporting_unit_id__in=ids)
-        figures = figures.filter(submission__reporting_unit_id__in=ids)
+        submissions = submissions.filter(reporting_unit_id__in=ids)
         units = units.filter(pk__in=ids)
     assigned = _count_by_unit(institutions, "reporting_unit")
-    reported = _count_by_unit(figures, "submission__reporting_unit")
+    reported = dict(submissions.values_list("reporting_unit_id", "figures_count"))
     deadline = Coalesce(
         Subquery(ReportingPeriod.objects.filter(year=year).values("deadline")[:1]),
         Value(ReportingPeriod.default_deadline(year)),

@@ -34,6 +34,7 @@ from typing import Any
 
 from django.db import connections, models, transaction
 
+from indicators import submission_counts
 from indicators.models import (
     AttainmentCell,
     AttainmentRebuild,
@@ -265,6 +266,8 @@ def rebuild(*, using: str = "default") -> int:
             _insert_figures(cursor, where, params, None)
             _insert_panels(cursor, where, params, None)
         cells = AttainmentCell.objects.using(using).count()
+        # The submissions' kept counts are rebuilt with it.
+        submission_counts.recount(None, using=using)
         AttainmentRebuild.objects.using(using).create(cells=cells)
         return cells
 

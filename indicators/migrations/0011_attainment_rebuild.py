@@ -4,12 +4,9 @@ from django.db import migrations, models
 
 
 def build(apps, schema_editor):
-    """Fill the precomputed attainment from the figures already there. Uses
-    today's summary code: if a later migration changes the tables it reads, make
-    this a no-op and run `manage.py rebuild_attainment` instead."""
-    from indicators.summary import rebuild
-
-    rebuild(using=schema_editor.connection.alias)
+    """Filled the precomputed attainment from the figures already there, with
+    the summary code of its day. Today's `rebuild` also writes the submissions'
+    counts, which migration 0013 adds: the fill moved there."""
 
 
 class Migration(migrations.Migration):

@@ -4,8 +4,9 @@ institutions have complete figures. Read by the accountability view, over the
 years, so the Department sees which units improve.
 
 Who was expected and who sent come from the review queue
-(`indicators.selectors.completeness`), lateness from `is_late`, completeness of
-a row from `complete_figures_q`: no rule is written twice."""
+(`indicators.selectors.completeness`), lateness from `is_late`, the complete
+figures from each submission's kept count (`Submission.complete_count`, counted
+by `complete_figures_q`): no rule is written twice."""
 
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count
-
-from indicators.models import Figures, ReportingPeriod, SubmissionEvent, SubmissionState
-from indicators.selectors import QueueRow, complete_figures_q, completeness
+from indicators.models import ReportingPeriod, SubmissionEvent, SubmissionState
+from indicators.selectors import QueueRow, completeness
 from institutions.models import ReportingUnit
 
 
@@ -67,20 +66,12 @@ class FreshnessRow:
 def freshness_by_unit(years: list[int], *, on: dt.date | None = None) -> list[FreshnessRow]:
     """One row per reporting unit expected in any of `years` (by code), one
     cell per year. Queries: the periods, the review queue of each period (two
-    each), the returns and the complete figures (one each)."""
+    each) and the returns."""
     periods = list(ReportingPeriod.objects.filter(year__in=years).order_by("year"))
     returned = set(
         SubmissionEvent.objects.filter(
             to_state=SubmissionState.RETURNED, submission__period__in=periods
         ).values_list("submission_id", flat=True)
-    )
-    complete = dict(
-        Figures.objects.filter(submission__period__in=periods)
-        .filter(complete_figures_q())
-        .order_by()
-        .values("submission_id")
-        .annotate(n=Count("pk"))
-        .values_list("submission_id", "n")
     )
     by_unit: dict[int, dict[int, Freshness]] = {}
     units: dict[int, ReportingUnit] = {}
@@ -91,7 +82,7 @@ def freshness_by_unit(years: list[int], *, on: dt.date | None = None) -> list[Fr
                 continue
             units.setdefault(row.unit.pk, row.unit)
             by_unit.setdefault(row.unit.pk, {})[period.year] = _cell(
-                row, period, expected=expected, returned=returned, complete=complete
+                row, period, expected=expected, returned=returned
             )
     return [
         FreshnessRow(units[pk], [by_unit[pk].get(year) for year in years])
@@ -105,7 +96,6 @@ def _cell(
     *,
     expected: int,
     returned: set[int],
-    complete: dict[int, int],
 ) -> Freshness:
     sub = row.submission
     if sub is not None and sub.first_submitted_at is not None:
@@ -122,6 +112,6 @@ def _cell(
         year=period.year,
         on_time=on_time,
         first_time_right=first_time_right,
-        complete=complete.get(sub.pk, 0) if sub is not None else 0,
+        complete=sub.complete_count if sub is not None else 0,
         expected=expected,
     )
