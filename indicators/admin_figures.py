@@ -63,6 +63,13 @@ class ReportingPeriodAdmin(AuditedAdmin):
     readonly_fields = ["state", "locked_at", "locked_by", "lock_reason"]
     inlines = [PeriodEventInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        # A period's year is what its reports and their figures are of (and what
+        # their kept counts count): set once, when the period is created.
+        if obj is not None:
+            return ["year", *self.readonly_fields]
+        return list(self.readonly_fields)
+
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # A period that was ever locked keeps its history (PeriodEvent is PROTECTed too).
         if obj is not None and isinstance(obj, ReportingPeriod) and obj.events.exists():

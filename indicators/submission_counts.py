@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 
 from indicators.models import Figures, Submission
 from indicators.selectors import complete_figures_q
+from indicators.summary import lock_writers
 from institutions import changes
 from institutions.models import Institution
 
@@ -85,6 +86,7 @@ def _holding(model: type[models.Model], pks: Sequence[Any], using: str) -> set[i
 def _watch(model: type[models.Model], pks: Sequence[Any], using: str) -> changes.After:
     if model not in (Figures, Institution):
         return lambda after: None
+    lock_writers(using)  # before reading, as the precomputed attainment's watcher
     before = _holding(model, list(pks), using)
 
     def after(touched: Sequence[Any]) -> None:

@@ -34,7 +34,6 @@ from typing import Any
 
 from django.db import connections, models, transaction
 
-from indicators import submission_counts
 from indicators.models import (
     AttainmentCell,
     AttainmentRebuild,
@@ -267,7 +266,9 @@ def rebuild(*, using: str = "default") -> int:
             _insert_panels(cursor, where, params, None)
         cells = AttainmentCell.objects.using(using).count()
         # The submissions' kept counts are rebuilt with it.
-        submission_counts.recount(None, using=using)
+        from indicators.submission_counts import recount
+
+        recount(None, using=using)
         AttainmentRebuild.objects.using(using).create(cells=cells)
         return cells
 
@@ -335,6 +336,10 @@ def refresh_cells(cells: Cells, *, using: str = "default") -> None:
 def _watch(model: type[models.Model], pks: Sequence[Any], using: str) -> changes.After:
     if model not in (Institution, Submission, Figures):
         return lambda after: None
+    # The writers' lock before reading what the write will touch: else a first
+    # write of its transaction could read rows that a concurrent writer is
+    # moving (the lock the write itself takes, reports/page_cache.py, comes later).
+    lock_writers(using)
     before = cells_of(model, pks, using)
 
     def after(touched: Sequence[Any]) -> None:

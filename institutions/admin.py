@@ -137,6 +137,13 @@ class CategoryAdmin(AuditedAdmin):
     list_filter = ["family", "admin_level"]
     search_fields = ["code", "name", "name_en"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        # The code is what the plan's targets, the data dictionary and the kept
+        # attainment and counts name the category by: set once, at creation.
+        if obj is not None:
+            return ["code", *self.readonly_fields]
+        return list(self.readonly_fields)
+
 
 class InstitutionForm(forms.ModelForm):
     """Approved stays approved: a new institution or a change that would alter a

@@ -11,7 +11,7 @@ from django.urls import reverse
 from indicators.models import ReportingPeriod, Submission, SubmissionState
 from institutions.models import Institution
 from tests.conftest import client_for
-from tests.factories import InstitutionFactory, category
+from tests.factories import InstitutionFactory, ReportingPeriodFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +250,21 @@ def test_a_sector_reporters_own_page_leads_to_what_they_report(sector_reporter) 
     reporting = body[body.index('data-testid="reporting-units"') :]
     assert "Sở Giáo dục và Đào tạo" in reporting
     assert 'href="/so-lieu/"' in body
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "make"),
+    [
+        # Its reports and their figures are of that year, and count as such.
+        ("indicators_reportingperiod", "year", lambda: ReportingPeriodFactory(year=2026)),
+        # The plan's targets, the data dictionary and the kept counts name it so.
+        ("institutions_category", "code", lambda: category("LIB_COMM")),
+    ],
+)
+def test_a_periods_year_and_a_categorys_code_are_set_once(administrator, model, field, make):
+    client = client_for(administrator)
+    obj = make()
+    assert f'name="{field}"' in client.get(reverse(f"admin:{model}_add")).content.decode()
+    change = client.get(reverse(f"admin:{model}_change", args=[obj.pk])).content.decode()
+    assert f'name="{field}"' not in change
+    assert str(getattr(obj, field)) in change  # shown, not editable
