@@ -58,12 +58,17 @@ def page(page):
 
 
 def login(page, live_server, username: str, password: str) -> None:
-    """Sign in through the real login form."""
+    """Sign in through the real login form.
+
+    Every click that leaves the page waits inside `page.expect_navigation()`:
+    waiting for "networkidle" after the click may return before the navigation
+    starts, and the test then reads the page it clicked on (a journey read the
+    draft's state after submitting, once in CI on PostgreSQL)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
 
 
 def screenshot(page, name: str) -> Path:

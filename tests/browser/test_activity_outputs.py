@@ -38,8 +38,8 @@ def test_the_form_shows_the_outputs_of_the_chosen_group(page, live_server, provi
     page.fill("input[name=people_trained]", "48")
     page.fill("#id_participants", "60")
     screenshot(page, "activity-outputs-form")
-    page.get_by_role("button", name="Lưu hoạt động").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu hoạt động").click()
     activity = Activity.objects.get()
     assert (activity.courses_held, activity.people_trained, activity.sponsors) == (2, 48, None)
     assert "Số người được đào tạo, bồi dưỡng: 48" in page.content()

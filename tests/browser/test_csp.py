@@ -48,8 +48,8 @@ def test_deleting_an_activity_asks_first_and_cancel_keeps_it(
     assert questions and not Activity.objects.get(pk=activity.pk).is_deleted
 
     page.once("dialog", lambda d: answer(d, accept=True))
-    page.get_by_role("button", name="Xóa").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xóa").click()
     assert len(questions) == 2
     activity.refresh_from_db()
     assert activity.is_deleted or not Activity.objects.filter(pk=activity.pk).exists()

@@ -28,8 +28,8 @@ def test_the_reviewer_changes_the_year_and_drills_from_a_red_card(
     login(page, live_server, "reviewer", PASSWORD)
 
     page.get_by_role("button", name="Theo dõi", exact=True).click()  # the nav groups links by area
-    page.get_by_role("link", name="Bảng theo dõi", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bảng theo dõi", exact=True).click()
     assert page.get_by_role(
         "heading", name="Bảng theo dõi thực hiện Kế hoạch 3632/KH-UBND"
     ).is_visible()
@@ -59,14 +59,14 @@ def test_the_reviewer_changes_the_year_and_drills_from_a_red_card(
     assert card.get_by_role("table").is_visible()
     screenshot(page, "dashboard-2024")
 
-    card.get_by_role("link", name="Chưa đạt tiêu chí: 1").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        card.get_by_role("link", name="Chưa đạt tiêu chí: 1").click()
     assert page.get_by_test_id("behind-heading").inner_text() == "Chưa đạt tiêu chí: 1"
     table = page.get_by_test_id("behind-table")
     assert "Thư viện TVH-A 1" in table.inner_text()
     assert "Thư viện TVH-B 1" not in table.inner_text()
     screenshot(page, "dashboard-drill-not-meeting")
 
-    page.get_by_role("link", name="Chưa báo cáo").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Chưa báo cáo").click()
     assert "Thư viện TVH-B 1" in page.get_by_test_id("behind-table").inner_text()

@@ -38,8 +38,8 @@ def pleiku(province, officer_a):
 
 def _open_entry(page, live_server):
     page.goto(f"{live_server.url}/so-lieu/")
-    page.get_by_role("link", name="Bắt đầu nhập").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bắt đầu nhập").first.click()
 
 
 def _field(page, inst, code):
@@ -57,8 +57,8 @@ def test_officer_enters_submits_reviewer_returns_officer_corrects_reviewer_appro
     _field(page, library, "digital_transformation").select_option("no")
     _field(page, library, "user_visits").fill("1200")
     _field(page, library, "participants").fill("300")
-    page.get_by_role("button", name="Lưu nháp").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu nháp").click()
     assert page.get_by_text("Đã lưu nháp.").is_visible()
 
     # Submitting with the museum still empty is refused, and what is missing is listed.
@@ -72,8 +72,8 @@ def test_officer_enters_submits_reviewer_returns_officer_corrects_reviewer_appro
     _field(page, museum, "study_visitors").fill("400")
     _field(page, museum, "total_visitors").fill("1500")
     _field(page, museum, "participants").fill("80")
-    page.get_by_role("button", name="Gửi báo cáo").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi báo cáo").click()
     assert "Đã gửi, chờ duyệt" in page.get_by_test_id("state").inner_text()
     submission = Submission.objects.get()
 
@@ -81,12 +81,12 @@ def test_officer_enters_submits_reviewer_returns_officer_corrects_reviewer_appro
     page.context.clear_cookies()
     login(page, live_server, "reviewer", PASSWORD)
     page.get_by_role("button", name="Số liệu", exact=True).click()  # the nav groups links by area
-    page.get_by_role("link", name="Xem xét báo cáo").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Xem xét báo cáo").click()
     page.locator("[data-unit='UBND-622']").get_by_role("link", name="UBND Thành phố Pleiku").click()
     page.get_by_label("Lý do trả lại").fill("Tổng lượt khách bảo tàng chưa đúng, đề nghị kiểm tra.")
-    page.get_by_role("button", name="Trả lại").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Trả lại").click()
     assert "Bị trả lại" in page.get_by_test_id("state").inner_text()
 
     # The officer sees the reason, corrects and resubmits.
@@ -96,16 +96,16 @@ def test_officer_enters_submits_reviewer_returns_officer_corrects_reviewer_appro
     assert "Tổng lượt khách bảo tàng chưa đúng" in page.get_by_test_id("return-reason").inner_text()
     screenshot(page, "figures-returned")
     _field(page, museum, "total_visitors").fill("1600")
-    page.get_by_role("button", name="Gửi báo cáo").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi báo cáo").click()
     assert "Đã gửi, chờ duyệt" in page.get_by_test_id("state").inner_text()
 
     # The reviewer approves.
     page.context.clear_cookies()
     login(page, live_server, "reviewer", PASSWORD)
     page.goto(f"{live_server.url}/bao-cao/{submission.pk}/")
-    page.get_by_role("button", name="Duyệt").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Duyệt").click()
     assert "Đã duyệt" in page.get_by_test_id("state").inner_text()
     history = page.get_by_test_id("state-history").inner_text()
     assert "Bị trả lại" in history and "Đã duyệt" in history
@@ -158,8 +158,8 @@ def test_excel_round_trip_with_one_bad_cell_then_accepted(
     bad_file.write_bytes(_fill_template(template, bad))
     page.get_by_role("link", name="Tải lên tệp Excel/CSV").click()
     page.get_by_label("Tệp số liệu (.xlsx hoặc .csv)").set_input_files(str(bad_file))
-    page.get_by_role("button", name="Tải lên", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải lên", exact=True).click()
     problems = page.get_by_test_id("upload-problems")
     text = problems.inner_text()
     assert "study_visitors" in text and "900" in text and DATA_SHEET in text
@@ -170,8 +170,8 @@ def test_excel_round_trip_with_one_bad_cell_then_accepted(
     good_file = tmp_path / "good.xlsx"
     good_file.write_bytes(_fill_template(template, good))
     page.get_by_label("Tệp số liệu (.xlsx hoặc .csv)").set_input_files(str(good_file))
-    page.get_by_role("button", name="Tải lên", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải lên", exact=True).click()
     assert page.get_by_text("Đã nhận tệp").is_visible()
     assert Figures.objects.get(institution=museum).study_visitors == 100
     assert _field(page, library, "user_visits").input_value() == "900"

@@ -58,8 +58,8 @@ def test_an_officer_fills_and_saves_the_entry_form_with_the_keyboard_only(
 ):
     login(page, live_server, "officer_a", PASSWORD)
     page.goto(f"{live_server.url}/so-lieu/")
-    page.get_by_role("link", name="Bắt đầu nhập").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bắt đầu nhập").first.click()
     field = f"i{library.pk}__"
 
     # From the top of the page to the library's first yes/no question.

@@ -42,8 +42,8 @@ def test_an_officer_jumps_to_an_institution_by_name_fills_it_and_saves(
     target = unit_of_120
     login(page, live_server, "officer_a", PASSWORD)
     page.goto(f"{live_server.url}/so-lieu/")
-    page.get_by_role("link", name="Bắt đầu nhập").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bắt đầu nhập").first.click()
 
     assert page.get_by_test_id("progress").inner_text().startswith("0/120 thiết chế đã nhập đủ")
     expect(page.get_by_test_id("slice-range")).to_have_text("Đang hiện thiết chế 1–50 trong 120")
@@ -72,8 +72,8 @@ def test_an_officer_jumps_to_an_institution_by_name_fills_it_and_saves(
     # The search box, without accents and in lower case.
     page.get_by_label("Tìm thiết chế (mã hoặc tên)").fill("thu vien xa ia kenh 087")
     page.once("dialog", lambda dialog: dialog.accept())  # the emptied input still counts as changed
-    page.get_by_role("button", name="Tìm", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tìm", exact=True).click()
     assert "q=thu+vien+xa+ia+kenh+087" in page.url
     expect(page.locator("details.figures-block")).to_have_count(1)
     expect(page.locator(f"#inst-{target.pk} > summary")).to_contain_text(target.name)
@@ -82,8 +82,8 @@ def test_an_officer_jumps_to_an_institution_by_name_fills_it_and_saves(
     page.locator(f"[name=i{target.pk}__digital_transformation]").select_option("no")
     page.locator(f"[name=i{target.pk}__user_visits]").fill("870")
     page.locator(f"[name=i{target.pk}__participants]").fill("87")
-    page.get_by_role("button", name="Lưu nháp").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu nháp").click()
 
     expect(page.get_by_text("Đã lưu nháp.")).to_be_visible()
     assert "q=thu+vien+xa+ia+kenh+087" in page.url  # the same slice
@@ -100,8 +100,8 @@ def test_the_tabs_search_and_pages_fit_a_phone(page, live_server, unit_of_120, o
     login(page, live_server, "officer_a", PASSWORD)
     submission_url = f"{live_server.url}/so-lieu/2025/UBND-622/"
     page.goto(submission_url)
-    page.get_by_test_id("pager-bottom").get_by_role("link", name="Trang 3").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_test_id("pager-bottom").get_by_role("link", name="Trang 3").click()
     expect(page.get_by_test_id("slice-range")).to_have_text("Đang hiện thiết chế 101–120 trong 120")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width} px)"

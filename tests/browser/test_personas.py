@@ -57,16 +57,16 @@ def test_the_officer_goes_from_home_to_a_sent_report(page, live_server, library,
     expect(steps).to_contain_text("Chưa nhập số liệu năm 2025.")
     shot("home")
 
-    steps.get_by_role("link", name="Bắt đầu nhập").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        steps.get_by_role("link", name="Bắt đầu nhập").click()
     field = lambda code: page.locator(f"[name=i{library.pk}__{code}]")  # noqa: E731
     field("lll_services").select_option("yes")
     field("digital_transformation").select_option("no")
     field("user_visits").fill("1200")
     field("participants").fill("300")
     shot("entry")
-    page.get_by_role("button", name="Gửi báo cáo").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi báo cáo").click()
     assert "Đã gửi, chờ duyệt" in page.get_by_test_id("state").inner_text()
     shot("sent")
 
@@ -100,14 +100,14 @@ def test_the_reviewer_goes_from_home_to_an_approved_report(
     expect(todo.get_by_role("link")).to_have_count(1)  # one next step, one button
     shot("home")
 
-    todo.get_by_role("link", name="Xem xét 1 báo cáo chờ duyệt").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        todo.get_by_role("link", name="Xem xét 1 báo cáo chờ duyệt").click()
     shot("queue")
-    page.get_by_role("link", name=province.unit_a.name).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name=province.unit_a.name).click()
     shot("report")
-    page.get_by_role("button", name="Duyệt").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Duyệt").click()
     assert "Đã duyệt" in page.get_by_test_id("state").inner_text()
     shot("approved")
 
@@ -127,13 +127,15 @@ def test_anyone_goes_from_home_to_the_public_dashboard_and_open_data(
     page.goto(f"{live_server.url}/")
     shot("home")
     links = page.get_by_test_id("public-links")
-    links.get_by_role("link", name="Bảng theo dõi thực hiện Kế hoạch").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        links.get_by_role("link", name="Bảng theo dõi thực hiện Kế hoạch").click()
     expect(page.get_by_test_id("public-note")).to_be_visible()
     shot("dashboard")
 
     page.goto(f"{live_server.url}/")
-    page.get_by_test_id("public-links").get_by_role("link", name="Dữ liệu mở (CSV, JSON)").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_test_id("public-links").get_by_role(
+            "link", name="Dữ liệu mở (CSV, JSON)"
+        ).click()
     assert page.url.endswith("/du-lieu-mo/")
     shot("open-data")

@@ -46,8 +46,8 @@ def test_an_officer_jumps_folds_enters_and_saves_on_a_phone(page, live_server, m
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live_server, "officer_a", PASSWORD)
     page.goto(f"{live_server.url}/so-lieu/")
-    page.get_by_role("link", name="Bắt đầu nhập").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bắt đầu nhập").first.click()
 
     assert page.get_by_test_id("progress").inner_text() == "0/13 thiết chế đã nhập đủ"
     # One institution at a time: only the first is open.
@@ -72,8 +72,8 @@ def test_an_officer_jumps_folds_enters_and_saves_on_a_phone(page, live_server, m
     expect(centre_field).to_be_hidden()
 
     visits.fill("1500")
-    page.get_by_role("button", name="Lưu nháp").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu nháp").click()
     expect(page.get_by_text("Đã lưu nháp.")).to_be_in_viewport()
     screenshot(page, "entry-phone-saved")
     entered = Figures.objects.filter(year=2025, user_visits__isnull=False)
