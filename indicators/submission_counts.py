@@ -30,11 +30,8 @@ from django.db.models.functions import Coalesce
 
 from indicators.models import Figures, Submission
 from indicators.selectors import complete_figures_q
-from indicators.summary import lock_writers
 from institutions import changes
 from institutions.models import Institution
-
-CHUNK = 5000
 
 
 def _count(figures: models.QuerySet) -> Coalesce:
@@ -64,19 +61,18 @@ def recount(submission_ids: Iterable[int] | None, *, using: str = "default") -> 
     if submission_ids is None:
         submissions.update(**counts)
         return
-    ids = sorted(set(submission_ids) - {None})
-    for start in range(0, len(ids), CHUNK):
-        submissions.filter(pk__in=ids[start : start + CHUNK]).update(**counts)
+    for chunk in changes.chunks(sorted(set(submission_ids) - {None})):
+        submissions.filter(pk__in=chunk).update(**counts)
 
 
 def _holding(model: type[models.Model], pks: Sequence[Any], using: str) -> set[int]:
     """The submissions holding the figures `pks` (of an institution, its figures)."""
     field = "pk__in" if model is Figures else "institution_id__in"
     found: set[int] = set()
-    for start in range(0, len(pks), CHUNK):
+    for chunk in changes.chunks(pks):
         found.update(
             Figures.objects.using(using)
-            .filter(**{field: pks[start : start + CHUNK]})
+            .filter(**{field: chunk})
             .values_list("submission_id", flat=True)
             .distinct()
         )
@@ -86,7 +82,6 @@ def _holding(model: type[models.Model], pks: Sequence[Any], using: str) -> set[i
 def _watch(model: type[models.Model], pks: Sequence[Any], using: str) -> changes.After:
     if model not in (Figures, Institution):
         return lambda after: None
-    lock_writers(using)  # before reading, as the precomputed attainment's watcher
     before = _holding(model, list(pks), using)
 
     def after(touched: Sequence[Any]) -> None:

@@ -278,16 +278,11 @@ def rebuild(*, using: str = "default") -> int:
 Cells = dict[int | None, set[tuple[int, int]]]  # year (None: every year) → (unit, category)
 
 
-def _chunks(pks: Sequence[Any], size: int = 5000) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(pks), size):
-        yield pks[start : start + size]
-
-
 def cells_of(model: type[models.Model], pks: Sequence[Any], using: str) -> Cells:
     """The (unit, category) cells, by year, that rows `pks` of `model` feed. One
     query per 5,000 rows."""
     cells: Cells = defaultdict(set)
-    for chunk in _chunks(list(pks)):
+    for chunk in changes.chunks(list(pks)):
         if model is Institution:
             for unit, cat in (
                 Institution.objects.using(using)
@@ -336,10 +331,6 @@ def refresh_cells(cells: Cells, *, using: str = "default") -> None:
 def _watch(model: type[models.Model], pks: Sequence[Any], using: str) -> changes.After:
     if model not in (Institution, Submission, Figures):
         return lambda after: None
-    # The writers' lock before reading what the write will touch: else a first
-    # write of its transaction could read rows that a concurrent writer is
-    # moving (the lock the write itself takes, reports/page_cache.py, comes later).
-    lock_writers(using)
     before = cells_of(model, pks, using)
 
     def after(touched: Sequence[Any]) -> None:
@@ -352,3 +343,5 @@ def _watch(model: type[models.Model], pks: Sequence[Any], using: str) -> changes
 
 
 changes.register(_watch)
+# Every watcher reads what a write will touch under the writers' lock.
+changes.lock_register(lock_writers)

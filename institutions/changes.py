@@ -35,12 +35,31 @@ After = Callable[[Sequence[Any]], None]
 Watcher = Callable[[type[models.Model], Sequence[Any], str], After]
 
 _watchers: list[Watcher] = []
+_lock: Callable[[str], None] | None = None
+
+# Values in one `IN (...)` list: within SQLite's bound parameters, and a plan
+# PostgreSQL makes quickly.
+IN_CHUNK = 5000
 
 
 def register(watcher: Watcher) -> None:
     """Add `watcher` (once) to those told about every write to a watched model."""
     if watcher not in _watchers:
         _watchers.append(watcher)
+
+
+def lock_register(lock: Callable[[str], None]) -> None:
+    """The lock taken (with the database alias) before the watchers read what a
+    write will touch: else a first write of its transaction could read rows a
+    concurrent writer is moving. Held to the end of the transaction."""
+    global _lock
+    _lock = lock
+
+
+def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
+    """`values` a `size` at a time, for queries filtering on `IN` lists."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _relevant(model: type[models.Model], fields: Iterable[str] | None) -> bool:
@@ -66,6 +85,8 @@ def watching(
         after[:] = list(pks)
 
     with transaction.atomic(using=using):
+        if _lock is not None:
+            _lock(using)
         callbacks = [watcher(model, list(before), using) for watcher in _watchers]
         yield touched
         for callback in callbacks:
@@ -123,10 +144,8 @@ class WatchedQuerySet(models.QuerySet):
         wanted = {tuple(getattr(o, n) for n in names) for o in objs}
         first = sorted({key[0] for key in wanted if key[0] is not None})
         found: list[Any] = []
-        for start in range(0, len(first), 5000):
-            rows = self.model._default_manager.using(self.db).filter(
-                **{f"{names[0]}__in": first[start : start + 5000]}
-            )
+        for chunk in chunks(first):
+            rows = self.model._default_manager.using(self.db).filter(**{f"{names[0]}__in": chunk})
             for pk, *key in rows.values_list("pk", *names):
                 if tuple(key) in wanted:
                     found.append(pk)
